@@ -1,0 +1,55 @@
+"""Read YAML files keeping the line number of every mapping, for error messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kb.errors import InputError, InputErrors
+
+LINE_KEY = "__line__"
+
+
+class _LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping[LINE_KEY] = node.start_mark.line + 1
+        return mapping
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file; every mapping gets its 1-based line under LINE_KEY."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except FileNotFoundError:
+        raise InputErrors([InputError(str(path), None, None, "filen finns inte")]) from None
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise InputErrors([InputError(str(path), line, None, f"ogiltig YAML: {exc.problem}")]) from None
+
+
+def line_of(mapping: Any) -> int | None:
+    """The line a mapping started on, if known."""
+    return mapping.get(LINE_KEY) if isinstance(mapping, dict) else None
+
+
+def strip_lines(value: Any) -> Any:
+    """A copy of value without the line bookkeeping keys."""
+    if isinstance(value, dict):
+        return {k: strip_lines(v) for k, v in value.items() if k != LINE_KEY}
+    if isinstance(value, list):
+        return [strip_lines(v) for v in value]
+    return value
+
+
+def check_keys(path: Path, mapping: dict, required: set[str], optional: set[str], errors: list[InputError]) -> None:
+    """Record an error for each missing required key and each unknown key of a mapping."""
+    line = line_of(mapping)
+    keys = set(mapping) - {LINE_KEY}
+    for key in sorted(required - keys):
+        errors.append(InputError(str(path), line, key, "obligatoriskt fält saknas"))
+    for key in sorted(keys - required - optional):
+        errors.append(InputError(str(path), line, key, "okänt fält"))

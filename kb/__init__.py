@@ -1,0 +1,3 @@
+"""Samverkan KB: Örebro kommun's 2022 inventory of collaboration with civil society as a knowledge base."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,151 @@
+"""The `kb` command line. Thin: it parses arguments and calls library functions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kb import __version__
+from kb.errors import InputErrors
+from kb.output import format_option, render
+from kb.paths import DEFAULT_DB
+from kb.swedish_click import SwedishGroup
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="Databasfilen.",
+)
+
+
+def fail(message: str) -> None:
+    """Exit with status 2 and a message on stderr (bad input or usage)."""
+    click.echo(f"Fel: {message}", err=True)
+    sys.exit(2)
+
+
+def open_existing(db_path: Path):
+    from kb.db import open_db
+
+    try:
+        return open_db(db_path)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+
+
+@click.group(cls=SwedishGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kb", message="%(prog)s %(version)s", help="Visa versionen och avsluta.")
+def cli() -> None:
+    """Samverkan KB: Örebro kommuns inventering av samverkan med civilsamhället som kunskapsbas.
+
+    Bygg databasen med `kb build`, kontrollera rapportens siffror med `kb verify`
+    och publicera med `kb serve`.
+    """
+
+
+@cli.command()
+@db_option
+@click.option("--if-stale", is_flag=True, help="Bygg bara om databasen saknas eller källfilerna har ändrats.")
+def build(db_path: Path, if_stale: bool) -> None:
+    """Bygg databasen från källfilerna under ingest/.
+
+    Bygget skrivs till en temporär fil som ersätter databasen först när allt
+    lyckats: ett misslyckat bygge lämnar den gamla databasen orörd.
+    """
+    from kb.build import build as run_build
+    from kb.build import is_stale
+
+    if if_stale and not is_stale(db_path):
+        click.echo(f"{db_path} är aktuell.")
+        return
+    try:
+        counts = run_build(db_path)
+    except InputErrors as exc:
+        fail(f"källfilerna innehåller fel:\n{exc}")
+    click.echo(f"Byggde {db_path} ({sum(counts.values())} rader i {len(counts)} tabeller).")
+
+
+@cli.command()
+@db_option
+@click.option("--round", "round_", type=int, help="Kontrollera bara denna omgång (år).")
+@format_option
+def verify(db_path: Path, round_: int | None, fmt: str) -> None:
+    """Kontrollera rapportens publicerade siffror mot varandra och mot svarsraderna.
+
+    Kända inkonsekvenser i rapporten (ingest/report/known_inconsistencies.yml)
+    listas som kända. Slutstatus 0 när allt stämmer eller är känt, annars 1.
+    """
+    from kb.verify import CHECK_LABELS, DISCREPANCY, KNOWN
+    from kb.verify import verify as run_verify
+
+    result = run_verify(open_existing(db_path), round_)
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        shown = [f for f in result["findings"] if f["status"] in (DISCREPANCY, KNOWN)]
+        columns = ["status", "check", "table_no", "row_id", "measure", "published", "computed", "known_id"]
+        if fmt == "csv":
+            click.echo(render(shown, "csv", columns))
+        else:
+            checks = result["checks"]
+            click.echo(
+                f"Omgångar: {', '.join(map(str, result['rounds']))}; med svarsrader: "
+                f"{', '.join(map(str, result['rounds_with_responses'])) or 'inga'}"
+            )
+            click.echo(
+                f"{checks.get('ok', 0)} kontroller stämmer, {checks.get(KNOWN, 0)} kända inkonsekvenser, "
+                f"{checks.get(DISCREPANCY, 0)} avvikelser."
+            )
+            for finding in shown:
+                label = CHECK_LABELS.get(finding["check"], finding["check"])
+                tag = "AVVIKELSE" if finding["status"] == DISCREPANCY else "känd"
+                click.echo(
+                    f"  [{tag}] {label}: rad {finding['row_id']}, {finding['measure']}: "
+                    f"publicerat {finding['published']}, beräknat {finding['computed']}"
+                    + (f" ({finding['known_id']})" if finding["known_id"] else "")
+                )
+            notes = [k for k in result["known_inconsistencies"] if not k["check"]]
+            if notes:
+                click.echo("Noterade inkonsekvenser i rapportens text:")
+                for note in notes:
+                    click.echo(f"  - {note['id']}: {note['explanation']}")
+    sys.exit(0 if result["ok"] else 1)
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port att lyssna på.")
+def serve(db_path: Path, host: str, port: int) -> None:
+    """Publicera kunskapsbasen med Datasette (skrivskyddad).
+
+    Bygger databasen först om den saknas eller är inaktuell (bara för
+    standarddatabasen), och startar sedan Datasette på http://HOST:PORT/.
+    """
+    from kb.build import build as run_build
+    from kb.build import is_stale
+    from kb.serve import serve as run_serve
+
+    if db_path == DEFAULT_DB and is_stale(db_path):
+        click.echo("Databasen saknas eller är inaktuell: bygger den först ...")
+        try:
+            run_build(db_path)
+        except InputErrors as exc:
+            fail(f"källfilerna innehåller fel:\n{exc}")
+    elif not db_path.exists():
+        fail(f"databasen {db_path} finns inte")
+    run_serve(db_path, host=host, port=port)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""The SQLite database: schema, views and atomic replacement of the built file."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+VIEWS_SQL = Path(__file__).with_name("views.sql")
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    """Create the core tables and the report views in an empty database."""
+    db.conn.executescript(SCHEMA_SQL.read_text(encoding="utf-8"))
+    db.conn.executescript(VIEWS_SQL.read_text(encoding="utf-8"))
+
+
+def open_db(path: Path | str, *, must_exist: bool = True) -> sqlite_utils.Database:
+    """Open a database file; by default refuse to create one silently."""
+    path = Path(path)
+    if must_exist and not path.exists():
+        raise FileNotFoundError(f"databasen {path} finns inte: kör `kb build` först")
+    db = sqlite_utils.Database(path)
+    db.conn.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
+@contextmanager
+def atomic_database(path: Path | str) -> Iterator[sqlite_utils.Database]:
+    """Yield a fresh database in a temporary file; on success it replaces `path` in one step.
+
+    If the body raises, the temporary file is removed and `path` is left as it was.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    db = sqlite_utils.Database(tmp)
+    try:
+        db.conn.execute("PRAGMA foreign_keys = ON")
+        yield db
+        problems = db.conn.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise sqlite3.IntegrityError(f"främmande nycklar pekar fel: {problems[:5]}")
+        db.conn.commit()
+        db.conn.execute("VACUUM")
+        db.close()
+        os.replace(tmp, path)
+    except BaseException:
+        db.close()
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def table_contents(db: sqlite_utils.Database) -> dict[str, list[tuple]]:
+    """Every table's rows in primary-key order, to compare two builds table by table."""
+    contents = {}
+    for table in sorted(db.table_names()):
+        if table.startswith("sqlite_") or "_fts" in table:
+            continue
+        order = ", ".join(f"[{c}]" for c in db[table].pks) or "rowid"
+        contents[table] = db.execute(f"SELECT * FROM [{table}] ORDER BY {order}").fetchall()
+    return contents

@@ -1,0 +1,49 @@
+"""click in Swedish: headings and the help option of every command say it in Swedish."""
+
+from __future__ import annotations
+
+import click
+
+HELP_TEXT = "Visa den här hjälptexten och avsluta."
+
+
+class SwedishCommand(click.Command):
+    """A click command whose help page is in Swedish."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_TEXT
+        return option
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="Användning: ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        records = [r for p in self.get_params(ctx) if (r := p.get_help_record(ctx)) is not None]
+        if records:
+            with formatter.section("Flaggor"):
+                formatter.write_dl(records)
+
+
+class SwedishGroup(SwedishCommand, click.Group):
+    """A click group whose help page and sub-commands are in Swedish."""
+
+    command_class = SwedishCommand
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        SwedishCommand.format_options(self, ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(formatter.width - 6 - len(name))))
+        if rows:
+            with formatter.section("Kommandon"):
+                formatter.write_dl(rows)
+
+
+SwedishGroup.group_class = SwedishGroup

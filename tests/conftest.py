@@ -1,0 +1,27 @@
+"""Shared fixtures: a fresh build in a temporary folder, and a hand-made response fixture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from kb.build import build
+from kb.db import open_db
+
+
+@pytest.fixture(scope="session")
+def built_db_path(tmp_path_factory) -> Path:
+    """A database built from the repository's ingest/ files."""
+    path = tmp_path_factory.mktemp("build") / "samverkan.db"
+    build(path)
+    return path
+
+
+@pytest.fixture
+def built_db(built_db_path, tmp_path) -> sqlite_utils.Database:
+    """A private, writable copy of the built database."""
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(built_db_path.read_bytes())
+    return open_db(copy)
