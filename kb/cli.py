@@ -12,7 +12,7 @@ from kb import __version__
 from kb.errors import InputErrors
 from kb.output import format_option, render
 from kb.paths import DEFAULT_DB
-from kb.swedish_click import SwedishGroup
+from kb.swedish_click import LazyGroup
 
 db_option = click.option(
     "--db",
@@ -39,7 +39,15 @@ def open_existing(db_path: Path):
         fail(str(exc))
 
 
-@click.group(cls=SwedishGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    lazy={
+        "code": "kb.coding.commands:code",
+        "gaps": "kb.graph_commands:gaps",
+        "breadth": "kb.graph_commands:breadth",
+    },
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="kb", message="%(prog)s %(version)s", help="Visa versionen och avsluta.")
 def cli() -> None:
     """Samverkan KB: Örebro kommuns inventering av samverkan med civilsamhället som kunskapsbas.
@@ -118,6 +126,94 @@ def verify(db_path: Path, round_: int | None, fmt: str) -> None:
     sys.exit(0 if result["ok"] else 1)
 
 
+@cli.group(cls=LazyGroup, lazy={"forums": "kb.publish_commands:ingest_forums"})
+def ingest() -> None:
+    """Läs in nya källfiler (enkätsvar, forum) i kunskapsbasen."""
+
+
+@ingest.command("forms")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--round", "round_", type=int, required=True, help="Omgångens år, t.ex. 2024.")
+@click.option(
+    "--columns",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML-karta från rubrik i exporten till rubrik i enkäten, för en export med andra rubriker.",
+)
+@db_option
+def ingest_forms(file: Path, round_: int, columns: Path | None, db_path: Path) -> None:
+    """Läs in en export från Microsoft Forms (.xlsx eller .csv) för en omgång.
+
+    Filen kontrolleras först; vid fel skrivs ingenting och alla fel listas med
+    fil, rad och kolumn. Namn och e-postadresser tas bort och fritext rensas
+    från e-post, telefonnummer och personnummer. En rensad kopia sparas under
+    ingest/data/ÅR/ och ersätter omgångens tidigare svar, och databasen byggs om.
+    """
+    from kb.survey import ingest_forms as run_ingest
+
+    try:
+        summary = run_ingest(file, round_, db_path, columns=columns)
+    except InputErrors as exc:
+        fail(f"{len(exc.errors)} fel i indata, ingenting skrevs:\n{exc}")
+    click.echo(
+        f"Läste {summary['rows']} svar från {summary['departments']} förvaltningar ({summary['file']}, "
+        f"omgång {summary['round']}): {summary['collaborations']} samverkansformer, "
+        f"{summary['statements']} fritextsvar. Databasen {db_path} är uppdaterad."
+    )
+
+
+@cli.group(cls=LazyGroup, lazy={"forums": "kb.publish_commands:template_forums"})
+def template() -> None:
+    """Skriv tomma mallar för källfiler."""
+
+
+@template.command("forms")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--round", "round_", type=int, default=2024, show_default=True, help="Omgångens år.")
+def template_forms(path: Path, round_: int) -> None:
+    """Skriv en tom enkätmall (.xlsx) med alla kolumner och ett blad med giltiga val."""
+    from kb.survey import write_forms_template
+
+    if path.suffix.lower() != ".xlsx":
+        fail("mallen skrivs som .xlsx: ange en sökväg som slutar på .xlsx")
+    write_forms_template(path, round_)
+    click.echo(f"Skrev {path}.")
+
+
+@cli.command()
+@click.option("--round", "round_", type=int, default=2022, show_default=True, help="Omgången att rekonstruera.")
+@click.option("--seed", type=int, default=2022, show_default=True, help="Slumpfrö för likvärdiga lösningar.")
+@db_option
+def reconstruct(round_: int, seed: int, db_path: Path) -> None:
+    """Rekonstruera svarsrader som återger rapportens tabeller (inte de faktiska svaren).
+
+    Ett heltalsprogram (PuLP/CBC) tar fram svar per förvaltning som återger
+    tabell 1-4, 6, 7 och 8 exakt och tabell 5 så nära rapportens egen
+    inkonsekvens tillåter, under de villkor rapporten anger i text
+    (ingest/reconstruction.yml). Resultatet sparas under ingest/data/ÅR/ med
+    källan "rekonstruktion", och databasen byggs om.
+    """
+    from kb.reconstruct_round import reconstruct_round
+
+    try:
+        summary = reconstruct_round(round_, seed, db_path)
+    except InputErrors as exc:
+        fail(str(exc))
+    except ValueError as exc:
+        fail(str(exc))
+    click.echo("OBS: rekonstruktion förenlig med rapporten, inte förvaltningarnas faktiska svar.")
+    click.echo(
+        f"Rekonstruerade {summary['collaborations']} samverkansformer och {summary['goal_areas']} delmålsval "
+        f"för {summary['departments']} förvaltningar (frö {seed}, lösarstatus {summary['status']})."
+    )
+    click.echo("Kvarstående skillnad mot tabell 5 (beräknat - publicerat):")
+    for form_id, difference in summary["table5_difference"].items():
+        if difference:
+            click.echo(f"  {form_id}: {difference:+d}")
+    click.echo(f"  totalt {summary['table5_total_abs']} kryss (rapportens egen skillnad mellan tabell 3 och 5 är 16)")
+    for result in summary["constraints"]:
+        click.echo(f"  villkor {result['id']}: {'uppfyllt' if result['holds'] else 'EJ UPPFYLLT'}")
+
+
 @cli.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
@@ -141,6 +237,25 @@ def serve(db_path: Path, host: str, port: int) -> None:
     elif not db_path.exists():
         fail(f"databasen {db_path} finns inte")
     run_serve(db_path, host=host, port=port)
+
+
+@cli.group(
+    "export",
+    cls=LazyGroup,
+    lazy={
+        "qdc": "kb.coding.commands:export_qdc",
+        "qdpx": "kb.coding.commands:export_qdpx",
+        "graph": "kb.graph_commands:export_graph",
+        "dcat": "kb.publish_commands:export_dcat",
+    },
+)
+def export_group() -> None:
+    """Exportera kodbok, kodat material, graf och metadata till andra verktyg."""
+
+
+@cli.group("import", cls=LazyGroup, lazy={"qdpx": "kb.coding.commands:import_qdpx"})
+def import_group() -> None:
+    """Importera kodningar från andra verktyg."""
 
 
 def main() -> None:

@@ -14,7 +14,10 @@ _PATTERNS = ("ingest/**/*.yml", "ingest/**/*.csv", "ingest/**/*.xlsx", "kb/**/*.
 
 def input_files(root: Path = ROOT) -> list[Path]:
     """The files a build depends on, in a stable order."""
-    files = {p for pattern in _PATTERNS for p in root.glob(pattern) if p.is_file() and "__pycache__" not in p.parts}
+    files = {
+        p for pattern in _PATTERNS for p in root.glob(pattern)
+        if p.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(root).parts)
+    }
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 

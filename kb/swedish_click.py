@@ -47,3 +47,26 @@ class SwedishGroup(SwedishCommand, click.Group):
 
 
 SwedishGroup.group_class = SwedishGroup
+
+
+class LazyGroup(SwedishGroup):
+    """A group whose sub-commands are imported only when used, so quick commands start quickly.
+
+    `lazy` maps a command name to "module:attribute".
+    """
+
+    def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy and name not in self.commands:
+            import importlib
+
+            module_name, attribute = self.lazy[name].split(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            self.add_command(command, name)
+        return super().get_command(ctx, name)

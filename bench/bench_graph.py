@@ -1,0 +1,171 @@
+"""Benchmark of the graph at national scale, and of `kb gaps` on the default database.
+
+Generates a synthetic round: 290 municipalities with 7-12 departments each, every department working with
+a plausible share of the 15 categories (popular categories more often, as in Table 1), in a few forms each,
+and reporting 4-12 of the 17 goal areas. Prints the time of graph build, breadth, gaps (with leave-one-
+group-out stability), the researcher measures on the national graph and on the municipality aggregate, the
+peak memory, and the wall-clock time of `kb gaps` (interpreter start included).
+
+Targets (issue 5): build + breadth + gaps under 30 s and 2 GiB; `kb gaps` under 0.3 s.
+Run: .venv/bin/python bench/bench_graph.py [--municipalities 290] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ingest.graph_data import load_graph_data  # noqa: E402
+from ingest.reference import load_reference  # noqa: E402
+from kb.gaps import Incidence, Relevance, compute_gaps  # noqa: E402
+from kb.graph import RoundData, breadth, build_graph  # noqa: E402
+from kb.metrics import graph_metrics, node_metrics, two_mode_centralities  # noqa: E402
+
+# Share of departments working with each category and reporting each goal area, from Tables 1 and 6 (of 9).
+CATEGORY_SHARE = [9, 5, 7, 4, 6, 6, 8, 6, 7, 5, 5, 6, 6, 7, 6]
+GOAL_SHARE = [8, 7, 7, 7, 7, 6, 6, 5, 5, 5, 4, 3, 3, 3, 2, 1, 1]
+
+
+def synthetic_round(municipalities: int, seed: int) -> RoundData:
+    """A national-scale RoundData with plausible answers."""
+    rng = random.Random(seed)
+    ref = load_reference()
+    categories = [c["id"] for c in ref.categories]
+    forms = [f["id"] for f in ref.forms]
+    form_weight = [59, 59, 37, 49, 44, 17, 32, 15, 18, 48, 34, 20, 27, 22]  # Table 5
+    goals = [g["id"] for g in ref.goal_areas]
+    departments, collaborations, department_goals = [], [], []
+    for m in range(municipalities):
+        activity = rng.uniform(0.6, 1.2)
+        for k in range(rng.randint(7, 12)):
+            d = f"kommun-{m:03d}-forvaltning-{k:02d}"
+            departments.append((d, f"Kommun {m:03d} förvaltning {k:02d}", len(departments) + 1))
+            for c, share in zip(categories, CATEGORY_SHARE, strict=True):
+                if rng.random() < min(0.95, share / 9 * activity):
+                    for f in set(rng.choices(forms, weights=form_weight, k=rng.randint(1, 8))):
+                        collaborations.append((d, c, f))
+            for g, share in zip(goals, GOAL_SHARE, strict=True):
+                if rng.random() < share / 9:
+                    department_goals.append((d, g))
+    entities = {
+        "department": departments,
+        "category": [(c["id"], c["name"], c["position"]) for c in ref.categories],
+        "form": [(f["id"], f["name"], f["position"]) for f in ref.forms],
+        "goal_area": [(g["id"], g["name"], g["position"]) for g in ref.goal_areas],
+    }
+    return RoundData(round=2030, round_departments=len(departments), entities=entities,
+                     collaborations=collaborations, department_goals=department_goals)
+
+
+def timed(label: str, results: dict, fn, *args, **kwargs):
+    start = time.perf_counter()
+    value = fn(*args, **kwargs)
+    results[label] = time.perf_counter() - start
+    print(f"  {label:<48} {results[label]:7.2f} s", flush=True)
+    return value
+
+
+def municipality_aggregate(data: RoundData):
+    """Municipality x category two-mode graph (weight = departments), where exact centralities are cheap."""
+    from kb.graph import build_graph as build
+
+    municipality = {d: d.split("-forvaltning-")[0] for d, _, _ in data.entities["department"]}
+    munis = sorted(set(municipality.values()))
+    aggregate = RoundData(
+        round=data.round, round_departments=len(munis),
+        entities={**data.entities, "department": [(m, m, i) for i, m in enumerate(munis, start=1)]},
+        collaborations=sorted({(municipality[d], c, f) for d, c, f in data.collaborations}),
+        department_goals=sorted({(municipality[d], g) for d, g in data.department_goals}),
+    )
+    return build(aggregate)
+
+
+def time_kb_gaps(db: Path, runs: int = 7) -> list[float]:
+    """Wall-clock of `kb gaps` (or the same command through a bare click group if kb.cli lacks it)."""
+    kb = ROOT / ".venv" / "bin" / "kb"
+    probe = subprocess.run([str(kb), "gaps", "--help"], capture_output=True, text=True)
+    if probe.returncode == 0:
+        command = [str(kb), "gaps", "--db", str(db)]
+    else:
+        command = [sys.executable, "-c", "import sys; from kb.graph_commands import gaps; gaps(sys.argv[1:])",
+                   "--db", str(db)]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    return sorted(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--municipalities", type=int, default=290)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--skip-metrics", action="store_true", help="skip the researcher measures")
+    args = parser.parse_args()
+
+    data = synthetic_round(args.municipalities, args.seed)
+    print(f"Synthetic round: {args.municipalities} municipalities, {len(data.entities['department'])} departments, "
+          f"{len(data.collaborations)} collaboration rows, {len(data.department_goals)} goal rows")
+    results: dict[str, float] = {}
+    graph = timed("graph build", results, build_graph, data)
+    print(f"  ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)")
+    timed("breadth", results, breadth, graph)
+    relevance = Relevance.from_records(load_graph_data().relevance)
+    labels = {kind: {e[0]: e[1] for e in ents} for kind, ents in data.entities.items()}
+
+    def gaps():
+        inc = Incidence.from_rows([d[0] for d in data.entities["department"]], list(labels["category"]),
+                                  list(labels["goal_area"]), list(labels["form"]), data.collaborations,
+                                  data.department_goals)
+        return compute_gaps(inc, relevance, labels)
+
+    rows, stability = timed("gaps (3 types, 20-group jackknife, z + BH)", results, gaps)
+    core = results["graph build"] + results["breadth"] + results["gaps (3 types, 20-group jackknife, z + BH)"]
+    peak_core = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  {'= build + breadth + gaps':<48} {core:7.2f} s   (target < 30 s)")
+    taus = ", ".join(f"{s['type']} {s['tau_mean']:.3f}" for s in stability)
+    print(f"  peak memory so far {peak_core:.0f} MiB (target < 2048 MiB); {len(rows)} gaps; tau_mean {taus}")
+    if not args.skip_metrics:
+        aggregate = municipality_aggregate(data)
+        timed("exact two-mode centralities, municipality aggregate", results, two_mode_centralities,
+              aggregate, "department", "category")
+        timed("node measures, national graph (sampled betweenness)", results, node_metrics, graph)
+        timed("graph measures, national graph", results, graph_metrics, graph)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  peak memory (whole run) {peak:.0f} MiB")
+
+    print("kb gaps on the default database:")
+    from kb.build import build
+    from kb.db import open_db
+    from kb.graph_store import table_names, write_graph_tables
+
+    default = ROOT / "data" / "samverkan.db"
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = Path(tmp) / "samverkan.db"
+        if default.exists() and "gaps" in table_names(open_db(default).conn):
+            shutil.copy(default, db_path)
+            print("  (data/samverkan.db has the graph tables)")
+        else:
+            build(db_path)
+            db = open_db(db_path)
+            write_graph_tables(db)
+            db.close()
+            print("  (data/samverkan.db lacks the graph tables: timed on a fresh build with them)")
+        times = time_kb_gaps(db_path)
+        print(f"  wall-clock min {times[0]:.3f} s, median {times[len(times) // 2]:.3f} s, "
+              f"max {times[-1]:.3f} s over {len(times)} runs (target < 0.3 s)")
+
+
+if __name__ == "__main__":
+    main()

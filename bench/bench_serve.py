@@ -1,0 +1,167 @@
+"""Bounded load on loopback: `kb serve` against plain Datasette on the same file.
+
+For a table page, a canned query and a JSON endpoint, CLIENTS concurrent clients request for SECONDS seconds
+(in ROUNDS slices alternating between the two servers, which run side by side);
+prints requests/s, p50/p95/p99 latency and errors for both servers, and the share of plain Datasette's
+throughput ours reaches (target: at least 75 %, i.e. our plugins and templates cost at most 25 %).
+
+Plain Datasette gets the same file, metadata (so the canned query exists) and settings, but none of our
+templates, static files or plugins (nor the other installed plugins). Only 127.0.0.1 is ever contacted.
+
+    .venv/bin/python bench/bench_serve.py [--db data/samverkan.db] [--clients 50] [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kb.paths import DEFAULT_DB  # noqa: E402
+from kb.serve import METADATA, SETTINGS  # noqa: E402
+
+ENDPOINTS = {
+    "tabellsida": "/samverkan/forums",
+    "sparad fråga": "/samverkan/tabell_1?omgang=2022",
+    "JSON": "/samverkan/statements.json?_shape=array&_size=100",
+}
+OURS = (
+    "from kb.serve import serve; import sys; from pathlib import Path; serve(Path(sys.argv[1]), port=int(sys.argv[2]))"
+)
+PLAIN = """
+import sys
+from datasette.plugins import pm
+for plugin in list(pm.get_plugins()):
+    if not getattr(plugin, "__name__", "").startswith("datasette."):
+        pm.unregister(plugin)
+from datasette.cli import cli
+cli.main(args=["serve", "-i", sys.argv[1], "--port", sys.argv[2], "--host", "127.0.0.1", *sys.argv[3:]],
+         prog_name="datasette")
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(code: str, db: Path, port: int, extra: list[str]) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, str(db), str(port), *extra],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/-/versions.json", timeout=1, trust_env=False).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"servern på port {port} startade inte")
+
+
+async def load(base: str, path: str, clients: int, seconds: float) -> dict:
+    latencies: list[float] = []
+    errors = 0
+    stop = time.monotonic() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30, trust_env=False) as client:
+
+        async def worker() -> None:
+            nonlocal errors
+            while time.monotonic() < stop:
+                started = time.perf_counter()
+                try:
+                    response = await client.get(path)
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append(time.perf_counter() - started)
+                errors += not ok
+
+        began = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        elapsed = time.monotonic() - began
+    return {"latencies": latencies, "elapsed": elapsed, "errors": errors, "requests": len(latencies)}
+
+
+def measure(bases: dict[str, str], clients: int, seconds: float, rounds: int) -> dict[tuple[str, str], dict]:
+    """Alternate the servers in short slices, so a change in the machine's load hits both alike."""
+    samples: dict[tuple[str, str], list[dict]] = {}
+    for label, path in ENDPOINTS.items():
+        for base in bases.values():
+            asyncio.run(load(base, path, min(clients, 5), 1))  # warm up
+        for _ in range(rounds):
+            for name, base in bases.items():
+                samples.setdefault((name, label), []).append(asyncio.run(load(base, path, clients, seconds / rounds)))
+    results = {}
+    for key, runs in samples.items():
+        latencies = sorted(x for run in runs for x in run["latencies"])
+        cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
+        results[key] = {
+            "rps": sum(run["requests"] for run in runs) / sum(run["elapsed"] for run in runs),
+            "p50": cuts[49] * 1000,
+            "p95": cuts[94] * 1000,
+            "p99": cuts[98] * 1000,
+            "errors": sum(run["errors"] for run in runs),
+        }
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Belastningstest av kb serve mot vanlig Datasette (loopback).")
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rounds", type=int, default=4, help="Växla mellan servrarna så här många gånger per sida.")
+    args = parser.parse_args()
+    if not args.db.exists():
+        print(f"Databasen {args.db} finns inte: kör `kb build` först.", file=sys.stderr)
+        return 2
+    settings = [
+        x for k, v in SETTINGS.items() for x in ("--setting", k, str(v).lower() if isinstance(v, bool) else str(v))
+    ]
+    servers = {
+        "kb serve": (OURS, []),
+        "vanlig datasette": (PLAIN, ["--metadata", str(METADATA), *settings]),
+    }
+    processes, bases = [], {}
+    try:
+        for name, (code, extra) in servers.items():
+            port = free_port()
+            processes.append(start(code, args.db.resolve(), port, extra))
+            bases[name] = f"http://127.0.0.1:{port}"
+        results = measure(bases, args.clients, args.seconds, args.rounds)
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(10)
+    print(f"{args.clients} samtidiga klienter, {args.seconds:g} s per sida, 127.0.0.1")
+    print(f"{'server':<18}{'sida':<14}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'fel':>6}")
+    for (name, label), r in results.items():
+        print(f"{name:<18}{label:<14}{r['rps']:>8.1f}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['p99']:>9.1f}{r['errors']:>6}")
+    worst = 1.0
+    for label in ENDPOINTS:
+        share = results[("kb serve", label)]["rps"] / results[("vanlig datasette", label)]["rps"]
+        worst = min(worst, share)
+        print(f"{label}: kb serve klarar {share:.0%} av vanlig Datasettes genomströmning")
+    print("Mål: minst 75 %: " + ("uppfyllt" if worst >= 0.75 else "INTE uppfyllt"))
+    return 0 if worst >= 0.75 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

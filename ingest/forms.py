@@ -1,0 +1,396 @@
+"""Read a Microsoft Forms export (.xlsx, or .csv saved from it) into validated per-department responses.
+
+One row per response. Forms writes metadata columns first (ID, times, e-mail, name), then one column per
+question. Personal data never leaves this module: the e-mail and name columns are dropped, and free text
+is redacted. Several responses from one department merge into one (the union of their choices).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.redact import redact
+from ingest.reference import Reference, normalise_label
+from ingest.values import REPORTED, ValueParseError, parse_amount, parse_percent
+from ingest.yamlfile import read_yaml
+from kb.errors import InputError, InputErrors
+
+DEPARTMENT = "Förvaltning"
+CATEGORY_PREFIX = "Samverkan med: "
+GOAL_AREAS = "Delmålområden"
+FUNDING = "Utbetalda medel"
+STAFFED = "Andel aktörer med anställd personal"
+RESPONDENTS = "Antal svarande"  # written by our own sanitised copies, not by Forms
+DIFFICULT = "Vad upplever ni som svårt med samverkan?"
+POSITIVE = "Vad upplever ni som positivt med samverkan?"
+FREE_TEXT = {DIFFICULT: "svarighet", POSITIVE: "positivt"}
+
+# Metadata columns Forms writes, in English and Swedish. Personal ones are dropped at once.
+PERSONAL_COLUMNS = {"email", "e-mail", "e-post", "epost", "e-postadress", "name", "namn"}
+METADATA_COLUMNS = PERSONAL_COLUMNS | {
+    "id",
+    "start time",
+    "starttid",
+    "completion time",
+    "sluttid",
+    "tid för slutförande",
+    "slutförandetid",
+    "last modified time",
+    "senast ändrad",
+    "tid för senaste ändring",
+    "senaste ändringstid",
+}
+_FUNDING_HEADING = re.compile(r"^utbetalda medel(?:\s+(\d{4}))?$")
+
+
+@dataclass
+class DepartmentResponse:
+    """One department's merged answers for a round."""
+
+    department_id: str
+    rows: list[int] = field(default_factory=list)
+    collaborations: set[tuple[str, str]] = field(default_factory=set)  # (category_id, form_id)
+    goal_areas: set[str] = field(default_factory=set)
+    funding: tuple[int | None, str, str] | None = None  # (amount, status, printed)
+    funding_row: int | None = None
+    staffed: tuple[float | None, str, str] | None = None
+    staffed_row: int | None = None
+    statements: list[tuple[str, str]] = field(default_factory=list)  # (kind, redacted text)
+    respondents: set[str] = field(default_factory=set)  # hashes of names/e-mails, never stored
+    declared_respondents: int = 0
+    has_declared_column: bool = False
+
+    @property
+    def respondent_count(self) -> int | None:
+        """Distinct respondents: as declared by a sanitised copy (empty = unknown), else distinct
+        names/e-mails, else the number of rows."""
+        if self.has_declared_column:
+            return self.declared_respondents or None
+        return len(self.respondents) or len(self.rows) or None
+
+
+@dataclass
+class FormsExport:
+    """A validated export: per-department responses plus what the file was."""
+
+    file_name: str
+    sha256: str
+    rows: int
+    responses: dict[str, DepartmentResponse]
+    funding_year: int | None
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ").strip()
+
+
+def read_table(path: Path) -> list[list[str]]:
+    """All rows of the first sheet of an .xlsx file or of a .csv file, as text cells."""
+    name = str(path)
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise InputErrors([InputError(name, None, None, "filen finns inte")])
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputErrors([InputError(name, None, None, "filen är tom")])
+    if suffix in {".xlsx", ".xlsm"}:
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise InputErrors([InputError(name, None, None, f"filen är inte ett Excel-kalkylark ({exc})")]) from None
+        sheet = workbook.worksheets[0]
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+        return rows
+    if suffix == ".csv":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputErrors([InputError(name, None, None, "CSV-filen är inte UTF-8 (spara som CSV UTF-8)")]) from None
+        first_line = text.split("\n", 1)[0]
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        return [[_cell_text(v) for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    raise InputErrors([InputError(name, None, None, "filen är inte ett kalkylark (.xlsx eller .csv)")])
+
+
+def load_column_map(path: Path | None) -> dict[str, str]:
+    """A --columns MAP.yml: {heading in the export: heading in our questionnaire}."""
+    if path is None:
+        return {}
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputErrors([InputError(str(path), None, None, "kolumnkartan ska vara en mappning rubrik: rubrik")])
+    return {normalise_label(str(k)): str(v) for k, v in data.items() if k != "__line__"}
+
+
+def _split_choices(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def expected_headings(reference: Reference, round_: int) -> list[str]:
+    """The questionnaire's columns, in order (without Forms' metadata columns)."""
+    return [
+        DEPARTMENT,
+        *[CATEGORY_PREFIX + c["name"] for c in reference.categories],
+        GOAL_AREAS,
+        f"{FUNDING} {round_}",
+        STAFFED,
+        DIFFICULT,
+        POSITIVE,
+    ]
+
+
+def _classify_headings(
+    headings: list[str],
+    reference: Reference,
+    column_map: dict[str, str],
+    name: str,
+    round_: int,
+    errors: list[InputError],
+) -> tuple[dict[int, tuple[str, str | None]], int | None]:
+    """Map column index -> (role, detail). Roles: department, category, goal_areas, funding, staffed,
+    free text kinds, metadata, personal."""
+    categories = reference.resolver("categories")
+    roles: dict[int, tuple[str, str | None]] = {}
+    funding_year = None
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(headings):
+        heading = column_map.get(normalise_label(raw), raw)
+        key = normalise_label(heading)
+        column_letter = _column_name(index)
+        if not key:
+            if raw == "":
+                continue
+        if key in PERSONAL_COLUMNS:
+            roles[index] = ("personal", None)
+        elif key in METADATA_COLUMNS:
+            roles[index] = ("metadata", None)
+        elif key == normalise_label(DEPARTMENT):
+            roles[index] = ("department", None)
+        elif key.startswith(normalise_label(CATEGORY_PREFIX)):
+            label = heading.split(":", 1)[1]
+            category_id = categories.get(label)
+            if category_id is None:
+                errors.append(InputError(name, 1, raw, categories.unknown_message(label.strip(), "kategori")))
+                continue
+            roles[index] = ("category", category_id)
+        elif key == normalise_label(GOAL_AREAS):
+            roles[index] = ("goal_areas", None)
+        elif match := _FUNDING_HEADING.match(key):
+            roles[index] = ("funding", None)
+            if match.group(1):
+                funding_year = int(match.group(1))
+                if funding_year != round_:
+                    errors.append(InputError(name, 1, raw, f"kolumnen gäller {funding_year} men omgången är {round_}"))
+        elif key == normalise_label(RESPONDENTS):
+            roles[index] = ("respondents", None)
+        elif key == normalise_label(STAFFED):
+            roles[index] = ("staffed", None)
+        elif key in {normalise_label(k) for k in FREE_TEXT}:
+            kind = next(v for k, v in FREE_TEXT.items() if normalise_label(k) == key)
+            roles[index] = ("free_text", kind)
+        else:
+            errors.append(
+                InputError(
+                    name,
+                    1,
+                    raw or column_letter,
+                    "okänd kolumn: mappa den till en fråga med --columns KARTA.yml, eller ta bort den ur filen",
+                )
+            )
+            continue
+        role_key = f"{roles[index][0]}:{roles[index][1]}"
+        if roles[index][0] not in {"metadata", "personal"}:
+            if role_key in seen:
+                errors.append(InputError(name, 1, raw, f"samma fråga som kolumn {_column_name(seen[role_key])}"))
+            seen[role_key] = index
+    present = {role for role, _ in roles.values()}
+    for role, heading in (
+        ("department", DEPARTMENT),
+        ("goal_areas", GOAL_AREAS),
+        ("funding", f"{FUNDING} {round_}"),
+        ("staffed", STAFFED),
+    ):
+        if role not in present:
+            errors.append(InputError(name, 1, heading, "obligatorisk kolumn saknas"))
+    found_categories = {detail for role, detail in roles.values() if role == "category"}
+    for category in reference.categories:
+        if category["id"] not in found_categories:
+            errors.append(InputError(name, 1, CATEGORY_PREFIX + category["name"], "obligatorisk kolumn saknas"))
+    return roles, funding_year
+
+
+def _column_name(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def parse_export(
+    path: Path,
+    reference: Reference,
+    round_: int,
+    column_map: dict[str, str] | None = None,
+    display_name: str | None = None,
+) -> FormsExport:
+    """Validate a Forms export; raise InputErrors with every problem (file, row, column) at once."""
+    name = display_name or path.name
+    table = read_table(path)
+    errors: list[InputError] = []
+    while table and not any(table[-1]):
+        table.pop()
+    if not table or not any(table[0]):
+        raise InputErrors([InputError(name, None, None, "filen är tom: ingen rubrikrad")])
+    headings = table[0]
+    roles, funding_year = _classify_headings(headings, reference, column_map or {}, name, round_, errors)
+    if errors:
+        raise InputErrors(errors)
+    data_rows = [(number, row) for number, row in enumerate(table[1:], start=2) if any(row)]
+    if not data_rows:
+        raise InputErrors([InputError(name, None, None, "filen innehåller inga svar (bara en rubrikrad)")])
+    departments = reference.resolver("departments")
+    forms = reference.resolver("forms")
+    goals = reference.resolver("goal_areas")
+    responses: dict[str, DepartmentResponse] = {}
+    for number, row in data_rows:
+        cells = {index: (row[index] if index < len(row) else "") for index in roles}
+        heading = {index: headings[index] for index in roles}
+        department_cell = next(cells[i] for i, (role, _) in roles.items() if role == "department")
+        department_heading = next(heading[i] for i, (role, _) in roles.items() if role == "department")
+        department_id = departments.get(department_cell) if department_cell else None
+        if department_id is None:
+            message = (
+                departments.unknown_message(department_cell, "förvaltning") if department_cell else "förvaltning saknas"
+            )
+            errors.append(InputError(name, number, department_heading, message))
+            continue
+        response = responses.setdefault(department_id, DepartmentResponse(department_id))
+        response.rows.append(number)
+        identity = sorted(
+            (normalise_label(headings[i]), cells[i]) for i, (r, _) in roles.items() if r == "personal" and cells[i]
+        )
+        if identity:  # e-mail sorts before name: one respondent is one e-mail (or name)
+            response.respondents.add(hashlib.sha256(normalise_label(identity[0][1]).encode()).hexdigest())
+        for index, (role, detail) in roles.items():
+            value, column = cells[index], heading[index]
+            if role == "personal":
+                continue
+            if role == "category":
+                for choice in _split_choices(value):
+                    form_id = forms.get(choice)
+                    if form_id is None:
+                        errors.append(InputError(name, number, column, forms.unknown_message(choice, "samverkansform")))
+                    else:
+                        response.collaborations.add((detail, form_id))
+            elif role == "goal_areas":
+                for choice in _split_choices(value):
+                    goal_id = goals.get(choice)
+                    if goal_id is None:
+                        errors.append(InputError(name, number, column, goals.unknown_message(choice, "delmålområde")))
+                    else:
+                        response.goal_areas.add(goal_id)
+            elif role in {"funding", "staffed"}:
+                _merge_single(response, role, value, number, column, name, errors)
+            elif role == "respondents":
+                response.has_declared_column = True
+                if not value:
+                    continue
+                if not value.isdigit():
+                    errors.append(InputError(name, number, column, f"ska vara ett heltal, inte {value!r}"))
+                else:
+                    response.declared_respondents += int(value)
+            elif role == "free_text" and value:
+                response.statements.append((detail, redact(value)))
+    if errors:
+        raise InputErrors(errors)
+    return FormsExport(
+        file_name=name,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        rows=len(data_rows),
+        responses=dict(sorted(responses.items())),
+        funding_year=funding_year,
+    )
+
+
+def _merge_single(
+    response: DepartmentResponse, role: str, value: str, number: int, column: str, name: str, errors: list[InputError]
+) -> None:
+    parser = parse_amount if role == "funding" else parse_percent
+    try:
+        parsed, status = parser(value)
+    except ValueParseError as exc:
+        errors.append(InputError(name, number, column, str(exc)))
+        return
+    if status == "saknas":
+        return
+    current = getattr(response, role)
+    if current is None or (current[1] != REPORTED and status == REPORTED):
+        setattr(response, role, (parsed, status, value))
+        setattr(response, f"{role}_row", number)
+    elif (current[0], current[1]) != (parsed, status) and status == REPORTED:
+        errors.append(
+            InputError(
+                name,
+                number,
+                column,
+                f"motsäger rad {getattr(response, f'{role}_row')} för samma förvaltning ({current[2]!r} mot {value!r})",
+            )
+        )
+
+
+def export_rows(export: FormsExport) -> Iterable[dict]:
+    """Rows for the response-level tables, ready to insert (without round and source)."""
+    for department_id, response in export.responses.items():
+        yield {"table": "responses", "department_id": department_id, "respondents": response.respondent_count}
+        for category_id, form_id in sorted(response.collaborations):
+            yield {
+                "table": "collaborations",
+                "department_id": department_id,
+                "category_id": category_id,
+                "form_id": form_id,
+            }
+        for goal_id in sorted(response.goal_areas):
+            yield {"table": "department_goal_areas", "department_id": department_id, "goal_area_id": goal_id}
+        amount, status, printed = response.funding or (None, "saknas", "")
+        yield {
+            "table": "funding",
+            "department_id": department_id,
+            "amount_sek": amount,
+            "status": status,
+            "printed": printed or None,
+        }
+        share, status, printed = response.staffed or (None, "saknas", "")
+        yield {
+            "table": "staffed_share",
+            "department_id": department_id,
+            "share_percent": share,
+            "status": status,
+            "printed": printed or None,
+        }
+        counters: dict[str, int] = {}
+        for kind, text in response.statements:
+            counters[kind] = counters.get(kind, 0) + 1
+            yield {
+                "table": "statements",
+                "department_id": department_id,
+                "kind": kind,
+                "text": text,
+                "position": counters[kind],
+            }

@@ -1,0 +1,269 @@
+"""Click commands for coding: ``kb code`` (+ predict, eval, review, agreement) and REFI-QDA export/import.
+
+Only argument parsing and output here; the work is done in the kb.coding modules. spaCy is
+imported inside the commands that code text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kb.errors import InputErrors
+from kb.paths import DEFAULT_DB
+from kb.swedish_click import SwedishCommand, SwedishGroup
+
+
+def _fail(message: str) -> None:
+    click.echo(f"fel: {message}", err=True)
+    sys.exit(2)
+
+
+def _open_db(path: Path):
+    import sqlite_utils
+
+    if not Path(path).exists():
+        _fail(f"databasen {path} finns inte (kör först `kb build`)")
+    return sqlite_utils.Database(path)
+
+
+def _codebook(path: Path | None):
+    from kb.coding.codebook import DEFAULT_CODEBOOK, load_codebook
+
+    try:
+        return load_codebook(path or DEFAULT_CODEBOOK)
+    except InputErrors as exc:
+        _fail(f"ogiltig kodbok:\n{exc}")
+
+
+def _print_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None) -> None:
+    columns = columns or (list(rows[0]) if rows else [])
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(out.getvalue(), nl=False)
+    else:
+        widths = {c: max([len(c)] + [len(_cell(r.get(c))) for r in rows]) for c in columns}
+        click.echo("  ".join(c.ljust(widths[c]) for c in columns))
+        for r in rows:
+            click.echo("  ".join(_cell(r.get(c)).ljust(widths[c]) for c in columns))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
+
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="SQLite-databasen.",
+)
+codebook_option = click.option(
+    "--codebook",
+    "codebook_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Kodboken (standard: ingest/codebook.yml).",
+)
+
+
+@click.group("code", cls=SwedishGroup, invoke_without_command=True)
+@click.option("--round", "round_", type=int, default=None, help="Koda bara svaren från denna omgång (år).")
+@db_option
+@codebook_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="Utdataformat.")
+@click.pass_context
+def code(ctx: click.Context, round_: int | None, db_path: Path, codebook_path: Path | None, fmt: str) -> None:
+    """Koda fritextsvaren i databasen tematiskt enligt kodboken.
+
+    Maskinens kodningar sparas som förslag (kodare regel:<kodboksversion>); mänskliga beslut
+    (accepterade, avvisade och tillagda teman) behålls vid omkörning och vid ändrad kodbok.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from kb.coding import code_database
+
+    db = _open_db(db_path)
+    codebook = _codebook(codebook_path)
+    summary = code_database(db, round=round_, codebook_path=codebook_path or codebook.source)
+    if fmt == "json":
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        click.echo(
+            f"Kodade {summary['statements']} svar med {summary['coder']}: {summary['proposed']} förslag, "
+            f"{summary['negated']} negerade träffar, {summary['kept_decisions']} mänskliga beslut behållna."
+        )
+
+
+@code.command("predict")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", help="Utdataformat.")
+@codebook_option
+def predict(file: Path, fmt: str, codebook_path: Path | None) -> None:
+    """Koda en CSV-fil med kolumnerna id,text (och valfritt kind) utan att röra någon databas."""
+    from kb.coding.evaluate import read_rows
+
+    try:
+        rows = read_rows(file, ("id", "text"), ("kind",))
+    except InputErrors as exc:
+        _fail(str(exc))
+    from kb.coding.pipeline import code_texts, load_pipeline
+
+    codebook = _codebook(codebook_path)
+    nlp = load_pipeline(codebook)
+    results = list(code_texts(nlp, [(r["id"], r["text"], r["kind"] or None) for r in rows]))
+    if fmt == "json":
+        click.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
+    else:
+        flat = [
+            {
+                "id": r.id,
+                **{k: c[k] for k in ("theme", "start", "end", "text", "rule", "layer", "confidence")},
+                "negated": int(c["negated"]),
+            }
+            for r in results
+            for c in r.codings
+        ]
+        _print_rows(flat, "csv", ["id", "theme", "start", "end", "text", "rule", "layer", "confidence", "negated"])
+
+
+@code.command("eval")
+@click.argument("gold", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="Utdataformat.")
+@codebook_option
+def eval_(gold: Path, fmt: str, codebook_path: Path | None) -> None:
+    """Utvärdera autokodningen mot en guldstandard (id,text,kind,themes; teman åtskilda med ;)."""
+    from kb.coding.evaluate import evaluate_file, format_table
+
+    codebook = _codebook(codebook_path)
+    try:
+        result = evaluate_file(gold, codebook)
+    except InputErrors as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_table(result))
+
+
+@code.command("review")
+@click.option("--coder", required=True, help="Ditt namn som kodare (sparas med varje beslut).")
+@db_option
+def review(coder: str, db_path: Path) -> None:
+    """Granska maskinens förslag i terminalen: acceptera, avvisa, lägg till tema, hoppa över, ångra."""
+    from kb.coding.review import run_review
+    from kb.coding.store import MACHINE_PREFIX, ensure_coding_schema
+
+    if coder.startswith(MACHINE_PREFIX) or coder == "regel":
+        _fail("kodarnamnet får inte börja med 'regel' (reserverat för maskinen)")
+    db = _open_db(db_path)
+    ensure_coding_schema(db)
+    counts = run_review(db, coder)
+    click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
+    _save_decisions(db, db_path)
+
+
+def _save_decisions(db, db_path: Path) -> None:
+    """Keep human decisions made in the default db in ingest/ so that `kb build` keeps them."""
+    from kb.coding.decisions import DECISIONS_PATH, save_decisions
+
+    if Path(db_path).resolve() == DEFAULT_DB.resolve():
+        n = save_decisions(db)
+        click.echo(f"{n} mänskliga beslut sparade i {DECISIONS_PATH} (följer med vid `kb build`).")
+
+
+@code.command("agreement")
+@click.option("--coders", default=None, help="Kommaseparerade kodare, t.ex. regel,anna (standard: alla).")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", help="Utdataformat.")
+def agreement_cmd(coders: str | None, db_path: Path, fmt: str) -> None:
+    """Överensstämmelse mellan kodare per svar och tema: andel lika, Cohens kappa, Krippendorffs alfa."""
+    from kb.coding.agreement import agreement
+
+    db = _open_db(db_path)
+    names = [c.strip() for c in coders.split(",") if c.strip()] if coders else None
+    try:
+        result = agreement(db, names)
+    except ValueError as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    rows = [{k: v for k, v in r.items() if k != "present"} for r in result["themes"]]
+    _print_rows(rows, fmt)
+    if fmt == "table":
+        s = result["summary"]
+        measure = f"kappa {_cell(s.get('kappa'))}" if "kappa" in s else f"alfa {_cell(s.get('alpha'))}"
+        click.echo(
+            f"\nKodare: {', '.join(s['coders'])}; {s['statements']} gemensamt bedömda svar; "
+            f"andel lika {_cell(s['percent_agreement'])}; {measure}"
+        )
+
+
+@click.command("qdc", cls=SwedishCommand)
+@click.argument("path", type=click.Path(path_type=Path))
+@codebook_option
+def export_qdc(path: Path, codebook_path: Path | None) -> None:
+    """Exportera kodboken som REFI-QDA-kodbok (.qdc) för QualCoder, NVivo, ATLAS.ti eller MAXQDA."""
+    from kb.coding.refiqda import export_qdc as run
+
+    n = run(path, codebook=_codebook(codebook_path))
+    click.echo(f"Skrev {n} koder till {path}")
+
+
+@click.command("qdpx", cls=SwedishCommand)
+@click.argument("path", type=click.Path(path_type=Path))
+@db_option
+@click.option("--include-proposed", is_flag=True, help="Ta med maskinens förslag, inte bara accepterade kodningar.")
+def export_qdpx(path: Path, db_path: Path, include_proposed: bool) -> None:
+    """Exportera svaren och kodningarna som REFI-QDA-projekt (.qdpx)."""
+    from kb.coding.refiqda import export_qdpx as run
+    from kb.coding.store import ensure_coding_schema
+
+    db = _open_db(db_path)
+    ensure_coding_schema(db)
+    counts = run(db, path, include_proposed=include_proposed)
+    click.echo(f"Skrev {counts['statements']} svar och {counts['codings']} kodningar till {path}")
+
+
+@click.command("qdpx", cls=SwedishCommand)
+@click.argument("path", type=click.Path(path_type=Path))
+@db_option
+def import_qdpx(path: Path, db_path: Path) -> None:
+    """Importera kodningar från ett REFI-QDA-projekt (.qdpx) till databasen."""
+    from kb.coding.refiqda import import_qdpx as run
+
+    if not Path(path).exists():
+        _fail(f"filen {path} finns inte")
+    db = _open_db(db_path)
+    try:
+        result = run(db, path)
+    except InputErrors as exc:
+        _fail(str(exc))
+    click.echo(f"Importerade {result['codings']} kodningar från {path}")
+    _save_decisions(db, db_path)
+    if result["unknown_codes"]:
+        click.echo(f"varning: {len(result['unknown_codes'])} okända koder hoppades över", err=True)
+
+
+if __name__ == "__main__":  # python -m kb.coding.commands predict FILE
+    code()

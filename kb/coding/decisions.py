@@ -1,0 +1,95 @@
+"""Human coding decisions kept as a reviewable file, so that `kb build` keeps them.
+
+The database is a build product. Decisions made in it (`kb code review`, `kb import qdpx`) are saved to
+`ingest/data/coding_decisions.csv` (a full, sorted snapshot of every human decision and human-added
+coding), and every build replays that file after the machine has coded.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import sqlite_utils
+
+from kb.errors import InputError, InputErrors
+from kb.paths import INGEST_DIR
+
+DECISIONS_PATH = INGEST_DIR / "data" / "coding_decisions.csv"
+COLUMNS = [
+    "id",
+    "statement_id",
+    "theme_id",
+    "start",
+    "end",
+    "text",
+    "rule",
+    "layer",
+    "confidence",
+    "coder",
+    "status",
+    "decided_by",
+    "decided_at",
+    "codebook_version",
+    "note",
+]
+_INTEGER = {"start", "end"}
+
+
+def human_codings(db: sqlite_utils.Database) -> list[dict]:
+    """Every coding a human decided on or added, in id order."""
+    sql = f"""SELECT {", ".join(f'"{c}"' for c in COLUMNS)} FROM codings
+              WHERE status != 'forslag' OR coder NOT LIKE 'regel:%' ORDER BY id"""
+    return [dict(row) for row in db.query(sql)]
+
+
+def save_decisions(db: sqlite_utils.Database, path: Path = DECISIONS_PATH) -> int:
+    """Write the snapshot of human decisions; returns how many rows it holds."""
+    rows = human_codings(db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".csv.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    tmp.replace(path)
+    return len(rows)
+
+
+def load_decisions(path: Path = DECISIONS_PATH) -> list[tuple[int, dict]]:
+    """(line, row) of the decisions file; empty when there is none."""
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(enumerate(csv.DictReader(handle), start=2))
+    for _line, row in rows:
+        for key in COLUMNS:
+            value = row.get(key)
+            row[key] = None if value in ("", None) else (int(value) if key in _INTEGER else value)
+        row["confidence"] = float(row["confidence"]) if row["confidence"] is not None else None
+    return rows
+
+
+def apply_decisions(db: sqlite_utils.Database, path: Path = DECISIONS_PATH) -> int:
+    """Replay the saved decisions onto freshly coded codings; raises InputErrors for rows that do not fit."""
+    rows = load_decisions(path)
+    statements = {r[0] for r in db.execute("SELECT id FROM statements")}
+    themes = {r[0] for r in db.execute("SELECT id FROM themes")}
+    errors = []
+    for line, row in rows:
+        if row["statement_id"] not in statements:
+            errors.append(InputError(str(path), line, "statement_id", f"okänt svar {row['statement_id']!r}"))
+        if row["theme_id"] not in themes:
+            errors.append(InputError(str(path), line, "theme_id", f"okänt tema {row['theme_id']!r}"))
+        if row["status"] not in {"forslag", "accepterad", "avvisad"}:
+            errors.append(InputError(str(path), line, "status", f"okänd status {row['status']!r}"))
+    if errors:
+        raise InputErrors(errors)
+    for _line, row in rows:
+        record = {**row, "negated": 0}
+        existing = db["codings"].count_where("id = ?", [row["id"]])
+        if existing:
+            db["codings"].update(row["id"], {k: row[k] for k in ("status", "decided_by", "decided_at", "note")})
+        else:
+            db["codings"].insert(record, pk="id")
+    return len(rows)

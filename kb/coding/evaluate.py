@@ -1,0 +1,152 @@
+"""Evaluate the auto-coder against a hand-coded gold set (statement-level theme presence)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from kb.coding.agreement import cohen_kappa
+from kb.errors import InputError, InputErrors
+
+
+def read_rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """Read a UTF-8 CSV with the given columns; errors name file, row and column."""
+    path = Path(path)
+    try:
+        handle = open(path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputErrors([InputError(str(path), None, None, f"kan inte läsa filen: {exc.strerror}")]) from None
+    with handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise InputErrors([InputError(str(path), 1, c, "kolumnen saknas") for c in missing])
+        rows, errors, seen = [], [], set()
+        for number, row in enumerate(reader, start=2):
+            if row.get("id") in seen:
+                errors.append(InputError(str(path), number, "id", f"dubblett av id {row['id']!r}"))
+            seen.add(row.get("id"))
+            if not (row.get("id") or "").strip():
+                errors.append(InputError(str(path), number, "id", "tomt id"))
+            kind = (row.get("kind") or "").strip()
+            if kind and kind not in ("svarighet", "positivt"):
+                errors.append(InputError(str(path), number, "kind", f"okänd kind {kind!r} (svarighet|positivt)"))
+            rows.append({k: (row.get(k) or "") for k in (*required, *optional)})
+        if errors:
+            raise InputErrors(errors)
+    return rows
+
+
+def read_gold(path: Path, theme_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """Gold rows (id, text, kind, themes as a set); unknown theme ids are errors."""
+    known = set(theme_ids)
+    rows = read_rows(path, ("id", "text", "kind", "themes"))
+    errors = []
+    out = []
+    for number, row in enumerate(rows, start=2):
+        themes = {t.strip() for t in row["themes"].split(";") if t.strip()}
+        for t in sorted(themes - known):
+            errors.append(InputError(str(path), number, "themes", f"okänt tema {t!r}"))
+        out.append({"id": row["id"], "text": row["text"], "kind": row["kind"] or None, "themes": themes})
+    if errors:
+        raise InputErrors(errors)
+    return out
+
+
+def score(gold: list[dict[str, Any]], predicted: dict[str, set[str]], themes: list[tuple[str, str]]) -> dict[str, Any]:
+    """Per-theme precision, recall, F1, support and kappa; micro and macro averages."""
+    rows = []
+    tp_all = fp_all = fn_all = 0
+    for theme_id, kind in themes:
+        units = [g for g in gold if g["kind"] in (None, kind)]
+        truth = [theme_id in g["themes"] for g in units]
+        pred = [theme_id in predicted.get(g["id"], set()) for g in units]
+        tp = sum(t and p for t, p in zip(truth, pred, strict=True))
+        fp = sum(p and not t for t, p in zip(truth, pred, strict=True))
+        fn = sum(t and not p for t, p in zip(truth, pred, strict=True))
+        tp_all, fp_all, fn_all = tp_all + tp, fp_all + fp, fn_all + fn
+        precision = tp / (tp + fp) if tp + fp else None
+        recall = tp / (tp + fn) if tp + fn else None
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None
+        rows.append(
+            {
+                "theme": theme_id,
+                "kind": kind,
+                "precision": precision,
+                "recall": recall,
+                "f1": f1,
+                "support": tp + fn,
+                "predicted": tp + fp,
+                "kappa": cohen_kappa(truth, pred),
+            }
+        )
+    with_support = [r for r in rows if r["support"]]
+    micro_p = tp_all / (tp_all + fp_all) if tp_all + fp_all else 0.0
+    micro_r = tp_all / (tp_all + fn_all) if tp_all + fn_all else 0.0
+    micro_f1 = 2 * tp_all / (2 * tp_all + fp_all + fn_all) if tp_all + fp_all + fn_all else 0.0
+    return {
+        "answers": len(gold),
+        "themes": rows,
+        "micro": {"precision": micro_p, "recall": micro_r, "f1": micro_f1},
+        "macro": {
+            "precision": _mean([r["precision"] or 0.0 for r in with_support]),
+            "recall": _mean([r["recall"] or 0.0 for r in with_support]),
+            "f1": _mean([r["f1"] or 0.0 for r in with_support]),
+        },
+        "exact_match": sum(1 for g in gold if predicted.get(g["id"], set()) == g["themes"]) / len(gold)
+        if gold
+        else 0.0,
+    }
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def evaluate_file(path: Path, codebook=None, nlp=None) -> dict[str, Any]:
+    """Code the gold file's texts and score them against its themes."""
+    from kb.coding.codebook import DEFAULT_CODEBOOK, load_codebook
+    from kb.coding.pipeline import code_texts, load_pipeline
+
+    codebook = codebook or load_codebook(DEFAULT_CODEBOOK)
+    gold = read_gold(path, codebook.ids)
+    nlp = nlp or load_pipeline(codebook)
+    predicted = {r.id: r.theme_ids for r in code_texts(nlp, [(g["id"], g["text"], g["kind"]) for g in gold])}
+    result = score(gold, predicted, [(t.id, t.kind) for t in codebook.themes])
+    result["errors"] = [
+        {
+            "id": g["id"],
+            "text": g["text"],
+            "missing": sorted(g["themes"] - predicted[g["id"]]),
+            "extra": sorted(predicted[g["id"]] - g["themes"]),
+        }
+        for g in gold
+        if predicted[g["id"]] != g["themes"]
+    ]
+    return result
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """The evaluation as a Markdown table (Swedish headings)."""
+
+    def f(x: float | None) -> str:
+        return "–" if x is None else f"{x:.2f}"
+
+    lines = [
+        "| tema | typ | precision | täckning (recall) | F1 | stöd | kappa |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in result["themes"]:
+        lines.append(
+            f"| {r['theme']} | {r['kind']} | {f(r['precision'])} | {f(r['recall'])} | {f(r['f1'])} "
+            f"| {r['support']} | {f(r['kappa'])} |"
+        )
+    m, a = result["micro"], result["macro"]
+    lines.append(f"| **mikro** | | {f(m['precision'])} | {f(m['recall'])} | {f(m['f1'])} | | |")
+    lines.append(f"| **makro** | | {f(a['precision'])} | {f(a['recall'])} | {f(a['f1'])} | | |")
+    lines.append("")
+    lines.append(f"{result['answers']} svar; helt rätt tematuppsättning för {result['exact_match']:.0%}.")
+    return "\n".join(lines)

@@ -1,0 +1,88 @@
+"""The terminal review workflow: a human coder accepts, rejects, adds and undoes codings.
+
+Resumable: it always continues with the first coding still proposed (``forslag``); decisions are
+stored at once with the coder's name and time (kb.coding.store.decide / add_human_coding).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+import sqlite_utils
+
+from kb.coding.store import ACCEPTED, REJECTED, add_human_coding, decide, undo_last
+
+HELP = "[a] acceptera  [r] avvisa  [t] lägg till tema  [s] hoppa över  [u] ångra  [q] avsluta"
+
+
+def highlight(text: str, start: int | None, end: int | None) -> str:
+    """The text with the span [start, end) marked (bold, and with » « when not a terminal)."""
+    if start is None or end is None:
+        return text
+    return text[:start] + click.style(f"»{text[start:end]}«", bold=True, fg="yellow") + text[end:]
+
+
+def next_proposal(db: sqlite_utils.Database, skipped: set[str]) -> dict[str, Any] | None:
+    """The first proposed, non-negated coding not skipped in this session."""
+    for row in db.query(
+        "SELECT c.*, s.text AS statement_text, s.kind AS statement_kind, t.label "
+        "FROM codings c JOIN statements s ON s.id = c.statement_id LEFT JOIN themes t ON t.id = c.theme_id "
+        "WHERE c.status = 'forslag' AND c.negated = 0 ORDER BY c.statement_id, c.start, c.theme_id"
+    ):
+        if row["id"] not in skipped:
+            return row
+    return None
+
+
+def run_review(
+    db: sqlite_utils.Database,
+    coder: str,
+    prompt: Callable[[str], str] | None = None,
+    echo: Callable[[str], None] = click.echo,
+) -> dict[str, int]:
+    """Run the review loop until nothing is left or the coder quits; returns counts."""
+    prompt = prompt or (lambda label: click.prompt(label, default="s", show_default=False))
+    theme_ids = [r[0] for r in db.execute("SELECT id FROM themes WHERE is_group = 0 ORDER BY kind, position")]
+    counts = {"accepterade": 0, "avvisade": 0, "tillagda": 0, "ångrade": 0}
+    skipped: set[str] = set()
+    left = db.execute("SELECT COUNT(*) FROM codings WHERE status = 'forslag' AND negated = 0").fetchone()[0]
+    echo(f"{left} förslag att granska. {HELP}")
+    while True:
+        row = next_proposal(db, skipped)
+        if row is None:
+            echo("Inga fler förslag att granska.")
+            break
+        echo("")
+        echo(f"Svar {row['statement_id']} ({row['statement_kind'] or 'okänd typ'}):")
+        echo("  " + highlight(row["statement_text"], row["start"], row["end"]))
+        echo(f"Tema: {row['theme_id']} – {row['label'] or ''}  (regel {row['rule']}, säkerhet {row['confidence']:.2f})")
+        answer = prompt("Beslut").strip().lower()[:1]
+        if answer == "a":
+            decide(db, row["id"], ACCEPTED, coder)
+            counts["accepterade"] += 1
+        elif answer == "r":
+            decide(db, row["id"], REJECTED, coder)
+            counts["avvisade"] += 1
+        elif answer == "t":
+            theme = prompt("Tema att lägga till (id)").strip()
+            if theme in theme_ids:
+                add_human_coding(db, row["statement_id"], theme, coder)
+                counts["tillagda"] += 1
+            else:
+                echo(f"Okänt tema {theme!r}. Giltiga: {', '.join(theme_ids)}")
+        elif answer == "u":
+            undone = undo_last(db, coder)
+            echo("Ångrade senaste beslutet." if undone else "Inget att ångra.")
+            if undone:
+                counts["ångrade"] += 1
+                skipped.discard(undone["coding_id"])
+        elif answer == "q":
+            echo("Avslutar; fortsätt senare där du slutade.")
+            break
+        elif answer == "s":
+            skipped.add(row["id"])
+        else:
+            echo(HELP)
+    return counts

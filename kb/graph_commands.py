@@ -1,0 +1,189 @@
+"""Click commands of the graph: `kb gaps`, `kb breadth` and `kb export graph`.
+
+Register in kb/cli.py: ``cli.add_command(gaps)``, ``cli.add_command(breadth)`` and
+``export.add_command(export_graph, "graph")``. `kb gaps` and `kb breadth` read what `kb build` stored,
+through kb.graph_store's standard-library readers: no NetworkX import on their path.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+
+from kb.output import format_option, render
+from kb.paths import DEFAULT_DB
+from kb.swedish_click import SwedishCommand
+
+GAP_TYPES = ("kategori-delmal", "delmal", "kategori-form", "forum", "tema")
+TYPE_TITLES = {
+    "kategori-delmal": "Kategori x delmålområde (slutledning via förvaltningar: de som samverkar med kategorin "
+    "och bidrar till delmålområdet)",
+    "delmal": "Delmålområden som få förvaltningar når",
+    "kategori-form": "Kategori x samverkansform",
+    "forum": "Kategorier och delmålområden utan forum",
+    "tema": "Svårigheter som inget utvecklingsområde tar upp",
+}
+JSON_KEYS = ("type", "rank", "score", "category_id", "goal_area_id", "form_id", "theme_id", "explanation", "brokers",
+             "round", "relevance", "shortfall", "actionability", "basis")
+CSV_COLUMNS = ("round", "type", "rank", "score", "relevance", "shortfall", "actionability", "category_id",
+               "goal_area_id", "form_id", "theme_id", "k_c", "k_g", "k_f", "x", "expected", "lift", "basis",
+               "rank_min", "rank_max", "brokers", "explanation")
+
+db_option = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True,
+    help="Databasfilen.",
+)
+round_option = click.option("--round", "round_", type=int, help="Omgång (år); standard är den senaste med svar.")
+
+
+def fail(message: str) -> None:
+    """Exit 2 with a message on stderr."""
+    click.echo(f"Fel: {message}", err=True)
+    sys.exit(2)
+
+
+def _connect(db_path: Path, table: str) -> sqlite3.Connection:
+    from kb.graph_store import open_readonly, table_names
+
+    try:
+        conn = open_readonly(db_path)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    if table not in table_names(conn):
+        fail(f"databasen {db_path} saknar tabellen {table}: bygg om den med `kb build`")
+    return conn
+
+
+def _round(conn: sqlite3.Connection, table: str, round_: int | None) -> int:
+    stored = [r[0] for r in conn.execute(f"SELECT DISTINCT round FROM {table} ORDER BY round")]
+    if round_ is None:
+        if not stored:
+            fail("databasen har inga omgångar med svarsrader")
+        return stored[-1]
+    if round_ not in stored:
+        known = ", ".join(map(str, stored)) or "inga"
+        fail(f"omgången {round_} har inga svarsrader i databasen (omgångar med svar: {known})")
+    return round_
+
+
+def _resolve(conn: sqlite3.Connection, table: str, value: str | None, what: str) -> str | None:
+    """An id of the table from an id or a name; exit 2 with a suggestion when unknown."""
+    if value is None:
+        return None
+    rows = conn.execute(f"SELECT id, name FROM {table}").fetchall()
+    for entity_id, name in rows:
+        if value == entity_id or value.casefold() == name.casefold():
+            return entity_id
+    hint = difflib.get_close_matches(value.lower(), [r[0] for r in rows], n=1, cutoff=0.5)
+    suggestion = f" (menade du {hint[0]!r}?)" if hint else ""
+    fail(f"okänt {what} {value!r}{suggestion}; se tabellen {table} för giltiga id")
+
+
+def _ids(row: dict) -> str:
+    parts = [row.get(k) for k in ("category_id", "goal_area_id", "form_id", "theme_id")]
+    return " x ".join(p for p in parts if p)
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+@click.command("gaps", cls=SwedishCommand)
+@round_option
+@click.option("--type", "gap_type", help="Lucktyp: " + ", ".join(GAP_TYPES) + ".")
+@click.option("--category", help="Bara luckor med denna civilsamhälleskategori (id eller namn).")
+@click.option("--goal", help="Bara luckor med detta delmålområde (id eller namn).")
+@click.option("--top", type=int, help="Visa högst N luckor per typ.")
+@format_option
+@db_option
+def gaps(round_: int | None, gap_type: str | None, category: str | None, goal: str | None, top: int | None,
+         fmt: str, db_path: Path) -> None:
+    """Rangordnade luckor: där samverkan kan göra skillnad men lite händer.
+
+    Varje lucka har poäng = relevans x underskott x roten ur genomförbarhet,
+    delarna redovisade var för sig, och en förklaring på en rad med siffrorna
+    och vilka förvaltningar och forum att tala med. Med nio förvaltningar är
+    siffrorna beskrivande utvecklingshypoteser, inte statistiska test.
+    Kopplingen kategori-delmålområde är en slutledning via förvaltningarna.
+    """
+    from kb.graph_store import read_gaps
+
+    if gap_type is not None and gap_type not in GAP_TYPES:
+        hint = difflib.get_close_matches(gap_type, GAP_TYPES, n=1, cutoff=0.4)
+        fail(f"okänd lucktyp {gap_type!r}" + (f" (menade du {hint[0]!r}?)" if hint else "")
+             + f"; giltiga: {', '.join(GAP_TYPES)}")
+    if top is not None and top < 1:
+        fail("--top ska vara minst 1")
+    conn = _connect(db_path, "gaps")
+    round_ = _round(conn, "gaps", round_)
+    category = _resolve(conn, "categories", category, "kategori-id")
+    goal = _resolve(conn, "goal_areas", goal, "delmålområdes-id")
+    rows = read_gaps(conn, round_, gap_type, category, goal, top)
+    if fmt == "json":
+        out = [{k: row[k] for k in JSON_KEYS if row.get(k) is not None} for row in rows]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(render([{**r, "brokers": ";".join(r["brokers"])} for r in rows], "csv", CSV_COLUMNS))
+    else:
+        click.echo(f"Luckor {round_} (poäng = relevans x underskott x roten ur genomförbarhet)")
+        if not rows:
+            click.echo("(inga luckor)")
+        current = None
+        for row in rows:
+            if row["type"] != current:
+                current = row["type"]
+                click.echo(f"\n{current}: {TYPE_TITLES.get(current, current)}")
+            click.echo(f"{row['rank']:>4}. {_ids(row)}  poäng {_num(row['score'])}")
+            click.echo(f"      {row['explanation']}")
+
+
+BREADTH_BY = ("department", "category", "form", "goal")
+
+
+@click.command("breadth", cls=SwedishCommand)
+@click.option("--by", "by", type=click.Choice(BREADTH_BY), default="department", show_default=True,
+              help="Bredd per förvaltning, kategori, samverkansform eller delmålområde.")
+@round_option
+@format_option
+@db_option
+def breadth(by: str, round_: int | None, fmt: str, db_path: Path) -> None:
+    """Samverkans bredd: per förvaltning (diagram 1 och antal delmålområden),
+    per kategori (tabell 1-4 och profil på delaktighetstrappan), per
+    samverkansform (tabell 5) eller per delmålområde (tabell 6).
+    """
+    from kb.graph_store import read_breadth
+
+    conn = _connect(db_path, "graph_nodes")
+    round_ = _round(conn, "graph_nodes", round_)
+    click.echo(render(read_breadth(conn, round_, by), fmt))
+
+
+@click.command("graph", cls=SwedishCommand)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(("gexf", "graphml", "json", "cytoscape", "kumu")),
+              default="gexf", show_default=True,
+              help="gexf (Gephi), graphml, json (node-link för webben), cytoscape eller kumu (blueprint).")
+@round_option
+@db_option
+def export_graph(path: Path, fmt: str, round_: int | None, db_path: Path) -> None:
+    """Exportera samverkansgrafen för en omgång till PATH.
+
+    Noderna är förvaltningar, kategorier, samverkansformer, delmålområden och,
+    när de finns, forum, utvecklingsområden och teman, med sina mått.
+    """
+    from kb.graph_export import graph_from_tables, write_graph
+
+    conn = _connect(db_path, "graph_nodes")
+    round_ = _round(conn, "graph_nodes", round_)
+    graph = graph_from_tables(conn, round_)
+    try:
+        write_graph(graph, fmt, path)
+    except OSError as exc:
+        fail(f"kunde inte skriva {path}: {exc.strerror or exc}")
+    click.echo(f"Skrev {path} ({fmt}, omgång {round_}: {graph.number_of_nodes()} noder, "
+               f"{graph.number_of_edges()} kanter).")

@@ -1,0 +1,234 @@
+"""Network measures of the collaboration graph: graph in, plain data out.
+
+Formulas and references (n_A, n_B: sizes of the two modes; deg: number of ties):
+
+- Two-mode degree, betweenness and closeness centrality (Borgatti & Everett 1997, "Network analysis of
+  2-mode data", Social Networks 19; Borgatti & Halgin 2011, "Analyzing affiliation networks"):
+  degree = deg / n_other; betweenness and closeness normalised by their two-mode maxima
+  (``networkx.algorithms.bipartite``). For large graphs betweenness is estimated from ``k`` sampled
+  sources (Brandes & Pich 2007) and normalised the same way.
+- Two-mode density = |E| / (n_A n_B) (Borgatti & Everett 1997).
+- Freeman centralisation (Freeman 1979, "Centrality in social networks: conceptual clarification"):
+  C = sum_i (c* - c_i) / max sum_i (c* - c_i), the maximum taken over graphs of the same size. One-mode:
+  the star is the maximum for degree, betweenness and closeness, so the denominator is the same sum
+  on a star. Two-mode degree: the maximum within a mode is one node tied to every node of the other
+  mode and the rest isolated, so the denominator of normalised degrees is n_mode - 1.
+- Portfolio diversity of a department over categories (or forms), p_i = share of its reported
+  (category, form) pairs: Gini-Simpson 1 - sum p_i^2 (Simpson 1949) and Shannon H = -sum p_i ln p_i
+  (Shannon 1948).
+- Department projection: departments tied when they work with a common category, weight = number of
+  shared categories (Newman 2001; ``bipartite.weighted_projected_graph``). Louvain communities on it
+  with a fixed seed (Blondel et al. 2008) and their modularity (Newman 2006).
+- Burt's constraint c_i = sum_j (p_ij + sum_q p_iq p_qj)^2 and effective size
+  sum_j (1 - sum_q p_iq m_jq) on the weighted projection (Burt 1992, "Structural Holes"). On the
+  two-mode graph itself they collapse to 1/degree and degree (no ties among a node's neighbours), so
+  they are computed on the projection only, for all nodes in one call (NetworkX's matrix path).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+
+import networkx as nx
+from networkx.algorithms import bipartite
+
+from kb.graph import nodes_of
+
+SEED = 42
+
+
+def two_mode(graph: nx.Graph, kind_a: str, kind_b: str) -> nx.Graph:
+    """The two-mode subgraph of two node kinds: all their nodes, only the edges between them."""
+    nodes = nodes_of(graph, kind_a) + nodes_of(graph, kind_b)
+    sub = nx.Graph()
+    sub.add_nodes_from(nodes)
+    edge_kind = f"{kind_a}-{kind_b}"
+    sub.add_edges_from((u, v, d) for u, v, d in graph.edges(nodes, data=True) if d["kind"] == edge_kind)
+    return sub
+
+
+def _betweenness_maximum(n: int, m: int) -> float:
+    """Largest possible betweenness of a node in a mode of n nodes facing m nodes (Borgatti & Halgin 2011)."""
+    s, t = divmod(n - 1, m)
+    return ((m**2) * ((s + 1) ** 2) + m * (s + 1) * (2 * t - s - 1) - t * (2 * s - t + 3)) / 2.0
+
+
+def two_mode_centralities(
+    graph: nx.Graph, kind_a: str, kind_b: str, *, exact_limit: int = 1000, sample: int = 200
+) -> dict[str, dict[str, float]]:
+    """Two-mode degree, betweenness and closeness of every node of the two kinds.
+
+    Betweenness is exact up to ``exact_limit`` nodes and sampled from ``sample`` sources above it.
+    """
+    sub = two_mode(graph, kind_a, kind_b)
+    top = nodes_of(graph, kind_a)
+    bottom = [n for n in sub if n not in set(top)]
+    if not top or not bottom:
+        return {}
+    degree = bipartite.degree_centrality(sub, top)
+    if len(sub) <= exact_limit:
+        raw = nx.betweenness_centrality(sub, normalized=False)
+    else:
+        raw = nx.betweenness_centrality(sub, k=min(sample, len(sub)), normalized=False, seed=SEED)
+    top_set = set(top)
+    max_top, max_bottom = _betweenness_maximum(len(top), len(bottom)), _betweenness_maximum(len(bottom), len(top))
+    betweenness = {
+        v: (b / max_top if v in top_set else b / max_bottom) if (max_top if v in top_set else max_bottom) else 0.0
+        for v, b in raw.items()
+    }
+    closeness = bipartite.closeness_centrality(sub, top) if len(sub) <= exact_limit else {}
+    return {
+        v: {"degree": degree[v], "betweenness": betweenness[v], "closeness": closeness.get(v)} for v in sub
+    }
+
+
+def two_mode_density(graph: nx.Graph, kind_a: str, kind_b: str) -> float | None:
+    """|E| / (n_A n_B) of the two-mode subgraph."""
+    a, b = len(nodes_of(graph, kind_a)), len(nodes_of(graph, kind_b))
+    edges = two_mode(graph, kind_a, kind_b).number_of_edges()
+    return edges / (a * b) if a and b else None
+
+
+def freeman_centralization(values: Iterable[float], maximum_sum: float) -> float | None:
+    """Freeman's centralisation: sum of (largest - each value) over its largest possible sum."""
+    values = list(values)
+    if not values or maximum_sum <= 0:
+        return None
+    top = max(values)
+    return sum(top - v for v in values) / maximum_sum
+
+
+def star_maximum(measure: Callable[[nx.Graph], dict], n: int) -> float:
+    """sum(c* - c_i) of a measure on the star with n nodes: Freeman's denominator for one-mode graphs."""
+    if n < 3:
+        return 0.0
+    values = measure(nx.star_graph(n - 1)).values()
+    top = max(values)
+    return sum(top - v for v in values)
+
+
+ONE_MODE_MEASURES: dict[str, Callable[[nx.Graph], dict]] = {
+    "degree": nx.degree_centrality,
+    "betweenness": nx.betweenness_centrality,
+    "closeness": nx.closeness_centrality,
+}
+
+
+def one_mode_centralization(graph: nx.Graph, measure: str) -> float | None:
+    """Freeman centralisation of a one-mode graph for degree, betweenness or closeness centrality."""
+    fn = ONE_MODE_MEASURES[measure]
+    return freeman_centralization(fn(graph).values(), star_maximum(fn, len(graph)))
+
+
+def two_mode_degree_centralization(graph: nx.Graph, kind_a: str, kind_b: str) -> dict[str, float | None]:
+    """Freeman degree centralisation within each mode of a two-mode subgraph (Borgatti & Everett 1997)."""
+    sub = two_mode(graph, kind_a, kind_b)
+    result = {}
+    for kind, other in ((kind_a, kind_b), (kind_b, kind_a)):
+        mode, n_other = nodes_of(graph, kind), len(nodes_of(graph, other))
+        if not mode or not n_other:
+            result[kind] = None
+            continue
+        result[kind] = freeman_centralization((sub.degree(v) / n_other for v in mode), len(mode) - 1)
+    return result
+
+
+def diversity(counts: Iterable[float]) -> tuple[float | None, float | None]:
+    """(Gini-Simpson, Shannon) of a distribution given as counts; None for an empty one."""
+    counts = [c for c in counts if c > 0]
+    total = sum(counts)
+    if not total:
+        return None, None
+    shares = [c / total for c in counts]
+    return 1 - sum(p * p for p in shares), -sum(p * math.log(p) for p in shares)
+
+
+def portfolio_diversity(graph: nx.Graph) -> dict[str, dict[str, float | None]]:
+    """Per department: Gini-Simpson and Shannon diversity over categories and over forms."""
+    result = {}
+    for dept in nodes_of(graph, "department"):
+        row = {}
+        for kind, name in (("category", "categories"), ("form", "forms")):
+            weights = [graph[dept][m]["weight"] for m in graph[dept] if graph.nodes[m]["kind"] == kind]
+            row[f"gini_simpson_{name}"], row[f"shannon_{name}"] = diversity(weights)
+        result[dept] = row
+    return result
+
+
+def department_projection(graph: nx.Graph) -> nx.Graph:
+    """Departments tied by shared categories; edge weight = number of shared categories."""
+    sub = two_mode(graph, "department", "category")
+    return bipartite.weighted_projected_graph(sub, nodes_of(graph, "department"))
+
+
+def communities(projection: nx.Graph, seed: int = SEED) -> tuple[dict[str, int], float | None]:
+    """Seeded Louvain communities of the projection (numbered 1.. by size) and their modularity."""
+    if projection.number_of_edges() == 0:
+        return {v: i for i, v in enumerate(projection, start=1)}, None
+    found = nx.community.louvain_communities(projection, weight="weight", seed=seed)
+    found = sorted(found, key=lambda c: (-len(c), min(c)))
+    membership = {v: i for i, members in enumerate(found, start=1) for v in members}
+    return membership, nx.community.modularity(projection, found, weight="weight")
+
+
+def structural_holes(projection: nx.Graph) -> dict[str, dict[str, float | None]]:
+    """Burt's constraint and effective size of every node of the weighted projection, in one call each."""
+    constraint = nx.constraint(projection, weight="weight")
+    size = nx.effective_size(projection, weight="weight")
+
+    def clean(x: float) -> float | None:
+        return None if x is None or math.isnan(x) else x
+
+    return {v: {"constraint": clean(constraint[v]), "effective_size": clean(size[v])} for v in projection}
+
+
+MODE_PAIRS = (("department", "category"), ("department", "form"), ("department", "goal_area"))
+
+
+def node_metrics(graph: nx.Graph, *, projection_limit: int = 1000) -> dict[str, dict]:
+    """Every node's measures, keyed by node: degree, two-mode centralities, diversity, community, holes.
+
+    Two-mode centralities of a department come from the department-category graph; of a form and a goal
+    area from their graph with departments. Projection measures only up to ``projection_limit`` departments.
+    """
+    result: dict[str, dict] = {
+        v: {"degree": graph.degree(v), "weighted_degree": graph.degree(v, weight="weight")} for v in graph
+    }
+    for kind_a, kind_b in MODE_PAIRS:
+        for v, values in two_mode_centralities(graph, kind_a, kind_b).items():
+            if kind_a == "department" and kind_b != "category" and graph.nodes[v]["kind"] == "department":
+                continue
+            result[v].update({f"two_mode_{k}": x for k, x in values.items()})
+    for v, values in portfolio_diversity(graph).items():
+        result[v].update(values)
+    if len(nodes_of(graph, "department")) <= projection_limit:
+        projection = department_projection(graph)
+        membership, _ = communities(projection)
+        for v, values in structural_holes(projection).items():
+            result[v].update(values, community=membership.get(v))
+    return result
+
+
+def graph_metrics(graph: nx.Graph, *, projection_limit: int = 1000) -> list[dict]:
+    """Graph-level measures as rows (measure, scope, value)."""
+    rows = []
+    for kind_a, kind_b in MODE_PAIRS:
+        scope = f"{kind_a}-{kind_b}"
+        rows.append({"measure": "two_mode_density", "scope": scope, "value": two_mode_density(graph, kind_a, kind_b)})
+        for kind, value in two_mode_degree_centralization(graph, kind_a, kind_b).items():
+            rows.append({"measure": "two_mode_degree_centralization", "scope": f"{scope}/{kind}", "value": value})
+    if len(nodes_of(graph, "department")) <= projection_limit:
+        projection = department_projection(graph)
+        _, modularity = communities(projection)
+        rows.append({"measure": "density", "scope": "department-projection", "value": nx.density(projection)})
+        for measure in ONE_MODE_MEASURES:
+            rows.append(
+                {
+                    "measure": f"freeman_{measure}_centralization",
+                    "scope": "department-projection",
+                    "value": one_mode_centralization(projection, measure),
+                }
+            )
+        rows.append({"measure": "louvain_modularity", "scope": "department-projection", "value": modularity})
+    return rows

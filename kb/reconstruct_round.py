@@ -1,0 +1,98 @@
+"""`kb reconstruct`: solve for a response set consistent with the report and store it as the round's export."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ingest.exports import EXPORTS_DIR, sanitised_csv
+from ingest.figures import load_published_figures
+from ingest.forms import DepartmentResponse, FormsExport
+from ingest.reference import Reference, load_reference
+from ingest.values import parse_amount, parse_percent
+from kb.build import build
+from kb.paths import DEFAULT_DB
+from kb.survey import discard_previous, restore_previous, store_export
+
+NOTICE = (
+    "Rekonstruktion förenlig med rapportens tabeller, framräknad med `kb reconstruct`. "
+    "Inte förvaltningarnas faktiska svar: de är inte offentliga."
+)
+
+
+def reconstructed_export(reconstruction, reference: Reference, figures: list[dict]) -> FormsExport:
+    """The solver's rows as a Forms export; money and staffed share are Table 7 and 8 as printed."""
+    # How many officers answered for each department is not known: respondents stay empty.
+    responses = {d["id"]: DepartmentResponse(d["id"], has_declared_column=True) for d in reference.departments}
+    for department_id, category_id, form_id in reconstruction.collaborations:
+        responses[department_id].collaborations.add((category_id, form_id))
+    for department_id, goal_id in reconstruction.goal_areas:
+        responses[department_id].goal_areas.add(goal_id)
+    for figure in figures:
+        response = responses.get(figure["row_id"])
+        if response is None:
+            continue
+        if figure["table_no"] == 7:
+            amount, status = parse_amount(figure["printed"])
+            response.funding = (amount, status, figure["printed"])
+        elif figure["table_no"] == 8:
+            share, status = parse_percent(figure["printed"])
+            response.staffed = (share, status, figure["printed"])
+    return FormsExport(
+        file_name="", sha256="", rows=len(responses), responses=dict(sorted(responses.items())), funding_year=None
+    )
+
+
+def reconstruct_round(round_: int, seed: int, db_path: Path = DEFAULT_DB, exports_dir: Path = EXPORTS_DIR) -> dict:
+    """Solve, check independently, store under exports_dir/<round>/ as source `rekonstruktion` and rebuild."""
+    from kb.reconstruct import check, load_constraints, solve
+
+    reference = load_reference()
+    figures = [f for f in load_published_figures(reference) if f["round"] == round_]
+    if not figures:
+        raise ValueError(f"rapporten har inga publicerade siffror för omgång {round_}")
+    constraints = load_constraints(reference=reference)
+    reconstruction = solve(reference, figures, constraints, seed=seed)
+    problems = check(reconstruction, reference, figures, constraints)
+    if problems:
+        raise ValueError("rekonstruktionen uppfyller inte allt den ska:\n" + "\n".join(problems))
+    export = reconstructed_export(reconstruction, reference, figures)
+    content = sanitised_csv(export, reference, round_)
+    manifest = {
+        "round": round_,
+        "file": f"rekonstruktion-{round_}.csv",
+        "source_id": f"rekonstruktion-{round_}",
+        "source_kind": "rekonstruktion",
+        "source_title": f"Rekonstruerade svar {round_} (förenliga med rapportens tabeller, inte de faktiska svaren)",
+        "note": NOTICE,
+        "original_name": f"rekonstruktion-{round_}.csv",
+        "sha256": hashlib.sha256(content.encode()).hexdigest(),
+        "rows": len(export.responses),
+        "ingested_at": None,
+        "reconstruction": {
+            "seed": seed,
+            "solver": reconstruction.solver,
+            "status": reconstruction.status,
+            "table5_total_abs_difference": reconstruction.objective,
+            "table5_difference": {k: v for k, v in reconstruction.table5_difference.items() if v},
+            "constraints": [{"id": r["id"], "holds": bool(r["holds"])} for r in reconstruction.constraint_results],
+        },
+    }
+    exports_dir.mkdir(parents=True, exist_ok=True)
+    store_export(export, reference, round_, exports_dir, manifest)
+    try:
+        build(db_path, exports_dir)
+    except BaseException:
+        restore_previous(round_, exports_dir)
+        raise
+    discard_previous(round_, exports_dir)
+    return {
+        "departments": len(export.responses),
+        "collaborations": len(reconstruction.collaborations),
+        "goal_areas": len(reconstruction.goal_areas),
+        "status": reconstruction.status,
+        "table5_difference": reconstruction.table5_difference,
+        "table5_total_abs": reconstruction.objective,
+        "constraints": reconstruction.constraint_results,
+        "seconds": reconstruction.seconds,
+    }

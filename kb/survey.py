@@ -1,0 +1,137 @@
+"""The coordinators' path for a survey round: template -> Forms -> export -> `kb ingest forms` -> database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from ingest.exports import EXPORTS_DIR, MANIFEST, sanitised_csv
+from ingest.forms import FormsExport, expected_headings, load_column_map, parse_export
+from ingest.reference import Reference, load_reference
+from kb.build import build
+from kb.paths import DEFAULT_DB
+
+FORMS_METADATA_HEADINGS = ["ID", "Start time", "Completion time", "Email", "Name"]
+
+
+def write_manifest(round_dir: Path, manifest: dict) -> None:
+    text = "# Written by `kb ingest forms` / `kb reconstruct`: where this round's responses come from.\n"
+    text += yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False)
+    (round_dir / MANIFEST).write_text(text, encoding="utf-8")
+
+
+def store_export(export: FormsExport, reference: Reference, round_: int, exports_dir: Path, manifest: dict) -> Path:
+    """Replace the round's stored export by a sanitised copy of `export`; returns the round folder.
+
+    Same file again (same sha256): nothing changes, so ingesting twice gives the same database.
+    """
+    round_dir = exports_dir / str(round_)
+    previous = round_dir / MANIFEST
+    if previous.exists():
+        old = yaml.safe_load(previous.read_text(encoding="utf-8")) or {}
+        if old.get("sha256") == manifest.get("sha256") and old.get("source_id") == manifest.get("source_id"):
+            return round_dir
+    staging = Path(tempfile.mkdtemp(prefix=f".{round_}.", dir=exports_dir))
+    (staging / manifest["file"]).write_text(sanitised_csv(export, reference, round_), encoding="utf-8")
+    write_manifest(staging, manifest)
+    backup = exports_dir / f".{round_}.previous"
+    shutil.rmtree(backup, ignore_errors=True)
+    if round_dir.exists():
+        round_dir.rename(backup)
+    staging.rename(round_dir)
+    return round_dir
+
+
+def restore_previous(round_: int, exports_dir: Path) -> None:
+    """Put back the round folder store_export replaced (after a failed build)."""
+    backup = exports_dir / f".{round_}.previous"
+    round_dir = exports_dir / str(round_)
+    if backup.exists():
+        shutil.rmtree(round_dir, ignore_errors=True)
+        backup.rename(round_dir)
+
+
+def discard_previous(round_: int, exports_dir: Path) -> None:
+    shutil.rmtree(exports_dir / f".{round_}.previous", ignore_errors=True)
+
+
+def ingest_forms(
+    file: Path,
+    round_: int,
+    db_path: Path = DEFAULT_DB,
+    exports_dir: Path = EXPORTS_DIR,
+    columns: Path | None = None,
+) -> dict:
+    """Validate a Forms export, store its sanitised copy for the round and rebuild the database.
+
+    Raises InputErrors (nothing written) on bad input. If the rebuild fails, the stored files and the
+    database are left as they were.
+    """
+    reference = load_reference()
+    export = parse_export(Path(file), reference, round_, load_column_map(columns))
+    exports_dir.mkdir(parents=True, exist_ok=True)
+    manifest = {
+        "round": round_,
+        "file": f"forms-{round_}.csv",
+        "source_id": f"enkat-{round_}-{export.sha256[:12]}",
+        "source_kind": "enkatexport",
+        "source_title": f"Enkätsvar {round_} (Forms-export {Path(file).name})",
+        "original_name": Path(file).name,
+        "sha256": export.sha256,
+        "rows": export.rows,
+        "ingested_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+    }
+    store_export(export, reference, round_, exports_dir, manifest)
+    try:
+        counts = build(db_path, exports_dir)
+    except BaseException:
+        restore_previous(round_, exports_dir)
+        raise
+    discard_previous(round_, exports_dir)
+    return {
+        "round": round_,
+        "file": Path(file).name,
+        "rows": export.rows,
+        "departments": len(export.responses),
+        "respondents": sum(r.respondent_count or 0 for r in export.responses.values()),
+        "collaborations": counts.get("collaborations", 0),
+        "statements": sum(len(r.statements) for r in export.responses.values()),
+    }
+
+
+def write_forms_template(path: Path, round_: int) -> None:
+    """An empty .xlsx with the questionnaire's columns and a sheet listing every valid option."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    reference = load_reference()
+    workbook = Workbook()
+    answers = workbook.active
+    answers.title = "Svar"
+    answers.append([*FORMS_METADATA_HEADINGS, *expected_headings(reference, round_)])
+    for cell in answers[1]:
+        cell.font = Font(bold=True)
+    options = workbook.create_sheet("Giltiga val")
+    options.append(["Fråga", "Giltigt val", "Id", "Andra skrivsätt"])
+    for cell in options[1]:
+        cell.font = Font(bold=True)
+    for question, kind in (
+        ("Förvaltning", "departments"),
+        ("Samverkan med: <kategori> (kategori)", "categories"),
+        ("Samverkan med: <kategori> (samverkansform)", "forms"),
+        ("Delmålområden", "goal_areas"),
+    ):
+        for record in getattr(reference, kind):
+            options.append([question, record["name"], record["id"], (record.get("aliases") or "").replace(";", "; ")])
+    options.append([f"Utbetalda medel {round_}", "belopp i kronor, t.ex. 250 000 kr; - eller Ej färdigställt", "", ""])
+    options.append(["Andel aktörer med anställd personal", "andel i procent, t.ex. 80 %; - om okänt", "", ""])
+    options.append(["Flerval", "välj flera alternativ åtskilda med ;", "", ""])
+    for sheet in (answers, options):
+        for column in sheet.columns:
+            sheet.column_dimensions[column[0].column_letter].width = min(60, max(12, len(str(column[0].value)) + 2))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)

@@ -1,0 +1,94 @@
+"""Fixtures for the coding tests: the built pipeline and small hand-made databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from kb.coding.codebook import DEFAULT_CODEBOOK, load_codebook
+
+HERE = Path(__file__).parent
+XSD_DIR = HERE.parent / "data" / "refi-qda"
+
+STATEMENTS = [
+    # id, round, kind, department, text
+    ("s1", 2022, "svarighet", "miljokontoret", "Tid. Det tar mycket tid att bygga relationer."),
+    ("s2", 2022, "svarighet", "tekniska-forvaltningen", "Inga problem med sekretessen, men resurserna räcker inte."),
+    ("s3", 2022, "svarighet", "miljokontoret", "Det är svårt att hitta rätt kontaktperson i föreningarna."),
+    ("s4", 2022, "positivt", "tekniska-forvaltningen", "Föreningarna har kunskap och ett stort engagemang."),
+    ("s5", 2022, "positivt", "miljokontoret", "Vi når ut till fler invånare 😊 genom föreningarna."),
+    ("s6", 2023, "svarighet", "miljokontoret", "Finansieringen är kortsiktig och tiden räcker inte."),
+    ("s7", 2023, "positivt", None, "Mycket positivt."),
+]
+
+
+@pytest.fixture(scope="session")
+def codebook():
+    """The repository's codebook."""
+    return load_codebook(DEFAULT_CODEBOOK)
+
+
+@pytest.fixture(scope="session")
+def nlp(codebook):
+    """The coding pipeline (built once into the cache, then loaded from disk)."""
+    from kb.coding.pipeline import load_pipeline
+
+    return load_pipeline(codebook)
+
+
+def make_db(path: Path) -> sqlite_utils.Database:
+    """A small db with the foundation's tables the coding code reads."""
+    db = sqlite_utils.Database(path)
+    db["departments"].insert_all(
+        [
+            {"id": "miljokontoret", "name": "Miljökontoret"},
+            {"id": "tekniska-forvaltningen", "name": "Tekniska förvaltningen"},
+        ],
+        pk="id",
+    )
+    db["development_areas"].insert_all(
+        [{"id": "lokaler", "name": "Lokaler", "text": "…"}, {"id": "en-vag-in", "name": "En väg in", "text": "…"}],
+        pk="id",
+    )
+    db["rounds"].insert_all([{"round": 2022}, {"round": 2023}], pk="round")
+    db["statements"].insert_all(
+        [
+            {
+                "id": sid,
+                "round": rnd,
+                "kind": kind,
+                "department_id": dept,
+                "question_id": None,
+                "text": text,
+                "position": i,
+                "source_id": "test",
+            }
+            for i, (sid, rnd, kind, dept, text) in enumerate(STATEMENTS)
+        ],
+        pk="id",
+    )
+    return db
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    """Path of a fresh fixture db."""
+    path = tmp_path / "samverkan.db"
+    make_db(path)
+    return path
+
+
+@pytest.fixture
+def db(db_path) -> sqlite_utils.Database:
+    return sqlite_utils.Database(db_path)
+
+
+@pytest.fixture
+def coded_db(db, nlp, codebook) -> sqlite_utils.Database:
+    """The fixture db after `kb code`."""
+    from kb.coding import code_database
+
+    code_database(db)
+    return db

@@ -1,0 +1,147 @@
+"""The codebook file: contract ids, content, and validation errors that name file and key."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.coding.codebook import DEVELOPMENT_AREAS, load_codebook
+from kb.errors import InputErrors
+
+SVARIGHET = [
+    "tid",
+    "resurser",
+    "forum",
+    "forvantningar",
+    "former-och-arbetssatt",
+    "finansiering",
+    "kontaktytor",
+    "eldsjalar",
+    "sekretess",
+    "professionalitet",
+    "likvardighet",
+    "kulturer-och-forutsattningar",
+    "langsiktighet",
+    "omsesidig-forstaelse",
+    "samverkan-pa-bestallning",
+    "myndighetsgranser",
+]
+POSITIVT = [
+    "kunskap",
+    "erfarenhetsutbyte",
+    "narhet",
+    "kraft",
+    "snabbhet",
+    "flexibilitet",
+    "gensvar",
+    "komplement",
+    "rostbarare",
+    "forebyggande",
+    "del-av-losningen",
+    "resursutnyttjande",
+    "maluppfyllelse",
+    "nar-ut",
+    "aterkoppling",
+]
+
+
+def test_contract_theme_ids(codebook):
+    assert [t.id for t in codebook.themes if t.kind == "svarighet"] == SVARIGHET
+    assert [t.id for t in codebook.themes if t.kind == "positivt"] == POSITIVT
+
+
+def test_every_theme_is_documented(codebook):
+    for theme in codebook.themes:
+        assert theme.label and theme.definition and theme.include and theme.exclude, theme.id
+        assert 1 <= len(theme.examples) <= 2, theme.id
+        assert theme.parent, theme.id
+        assert set(theme.development_areas) <= set(DEVELOPMENT_AREAS)
+
+
+def test_report_links_development_areas(codebook):
+    assert "extern-finansiering" in codebook.theme("finansiering").development_areas
+    assert "karta-over-befintliga-samverkansforum" in codebook.theme("forum").development_areas
+
+
+def test_coder_name(codebook):
+    assert codebook.coder == f"regel:{codebook.version}"
+
+
+def _write(tmp_path, body: str):
+    path = tmp_path / "kodbok.yml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+MINIMAL = """version: "1"
+themes:
+  - id: tid
+    kind: svarighet
+    label: Tid
+    definition: Tidsbrist.
+    terms: [tid]
+"""
+
+
+def test_minimal_codebook_loads(tmp_path):
+    cb = load_codebook(_write(tmp_path, MINIMAL))
+    assert cb.ids == ["tid"] and cb.theme("tid").terms[0].text == "tid"
+
+
+def _errors(tmp_path, body):
+    with pytest.raises(InputErrors) as info:
+        load_codebook(_write(tmp_path, body))
+    return [str(e) for e in info.value.errors]
+
+
+def test_unknown_key_names_file_line_and_key(tmp_path):
+    errors = _errors(tmp_path, MINIMAL + "    colour: red\n")
+    assert any("kodbok.yml" in e and "'colour'" in e and "okänt fält" in e and "rad 3" in e for e in errors)
+
+
+def test_duplicate_id(tmp_path):
+    body = (
+        MINIMAL
+        + """  - id: tid
+    kind: svarighet
+    label: Tid igen
+    definition: Dubblett.
+    terms: [tidsbrist]
+"""
+    )
+    assert any("dubblett av id 'tid'" in e for e in _errors(tmp_path, body))
+
+
+def test_bad_pattern_op(tmp_path):
+    body = (
+        MINIMAL
+        + """    patterns:
+      - name: fel
+        pattern: [{BASE: hinna, OP: "x"}]
+"""
+    )
+    assert any("ogiltig OP" in e and "patterns[0]" in e for e in _errors(tmp_path, body))
+
+
+def test_bad_pattern_key(tmp_path):
+    body = (
+        MINIMAL
+        + """    patterns:
+      - name: fel
+        pattern: [{LEMMA_X: hinna}]
+"""
+    )
+    assert any("okänd nyckel i mönster: LEMMA_X" in e for e in _errors(tmp_path, body))
+
+
+def test_bad_kind_and_area(tmp_path):
+    body = MINIMAL.replace("kind: svarighet", "kind: svart") + "    development_areas: [mars]\n"
+    errors = _errors(tmp_path, body)
+    assert any("kind" in e for e in errors) and any("okänt utvecklingsområde 'mars'" in e for e in errors)
+
+
+def test_unknown_parent(tmp_path):
+    assert any("okänt övertema" in e for e in _errors(tmp_path, MINIMAL + "    parent: ingen\n"))
+
+
+def test_invalid_yaml(tmp_path):
+    assert any("ogiltig YAML" in e for e in _errors(tmp_path, "themes: [\n"))

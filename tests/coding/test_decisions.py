@@ -1,0 +1,37 @@
+"""Human decisions survive a rebuild: saved to a file under ingest/, replayed by `kb build`."""
+
+import pytest
+
+from kb.coding.decisions import apply_decisions, save_decisions
+from kb.coding.store import add_human_coding, decide
+from kb.errors import InputErrors
+
+
+def test_decisions_are_saved_and_replayed(built_db, built_db_path, tmp_path):
+    from kb.db import open_db
+
+    proposal = next(built_db.query("SELECT id FROM codings WHERE status = 'forslag' ORDER BY id LIMIT 1"))["id"]
+    decide(built_db, proposal, "avvisad", "anna")
+    added = add_human_coding(built_db, "2022-rapport-positivt-01", "erfarenhetsutbyte", "anna")
+    path = tmp_path / "decisions.csv"
+    assert save_decisions(built_db, path) == 2
+    fresh = tmp_path / "fresh.db"
+    fresh.write_bytes(built_db_path.read_bytes())
+    db = open_db(fresh)
+    assert db["codings"].get(proposal)["status"] == "forslag"
+    assert apply_decisions(db, path) == 2
+    assert db["codings"].get(proposal)["status"] == "avvisad"
+    assert db["codings"].get(proposal)["decided_by"] == "anna"
+    assert db["codings"].get(added)["coder"] == "anna"
+    assert save_decisions(db, tmp_path / "again.csv") == 2
+    assert (tmp_path / "again.csv").read_text() == path.read_text()
+
+
+def test_a_decision_for_an_unknown_statement_is_an_error(built_db, tmp_path):
+    path = tmp_path / "decisions.csv"
+    add_human_coding(built_db, "2022-rapport-positivt-01", "kunskap", "anna")
+    save_decisions(built_db, path)
+    path.write_text(path.read_text().replace("2022-rapport-positivt-01", "2022-okand"), encoding="utf-8")
+    with pytest.raises(InputErrors) as caught:
+        apply_decisions(built_db, path)
+    assert "decisions.csv, rad 2, kolumn 'statement_id'" in str(caught.value)

@@ -1,0 +1,56 @@
+"""The gold set: size, validity, and the quality targets of the issue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kb.coding.evaluate import evaluate_file, read_gold
+
+HERE = Path(__file__).parent
+
+
+def test_gold_set_is_large_and_valid(codebook):
+    gold = read_gold(HERE / "gold.csv", codebook.ids)
+    assert len(gold) >= 150
+    assert sum(1 for g in gold if not g["themes"]) >= 10  # answers with no theme
+    assert sum(1 for g in gold if len(g["themes"]) >= 2) >= 30  # several themes
+    assert {t for g in gold for t in g["themes"]} == set(codebook.ids)
+
+
+def test_quality_targets(codebook, nlp):
+    result = evaluate_file(HERE / "gold.csv", codebook, nlp)
+    assert result["micro"]["f1"] >= 0.85
+    weak = [r["theme"] for r in result["themes"] if r["support"] >= 5 and (r["f1"] or 0) < 0.6]
+    assert weak == []
+
+
+def test_heldout_file_is_valid(codebook):
+    assert len(read_gold(HERE / "heldout.csv", codebook.ids)) >= 60
+
+
+def test_dev_set_is_valid_and_coded_well(codebook, nlp):
+    """The development set of paraphrases (written before codebook 2024.2) stays well coded."""
+    dev = read_gold(HERE / "dev.csv", codebook.ids)
+    assert len(dev) >= 100
+    assert sum(1 for g in dev if not g["themes"]) >= 10
+    result = evaluate_file(HERE / "dev.csv", codebook, nlp)
+    assert result["micro"]["recall"] >= 0.85
+    assert result["micro"]["precision"] >= 0.85
+
+
+def test_paraphrases_without_keywords(nlp):
+    """General Swedish paraphrases of themes, not only the codebook's keywords."""
+    from kb.coding.pipeline import code_one
+
+    cases = {
+        ("Kalendern är full hela våren.", "svarighet"): "tid",
+        ("Vi hinner helt enkelt inte.", "svarighet"): "tid",
+        ("Vi samnyttjar redan en hel del.", "positivt"): "resursutnyttjande",
+        ("De når målgrupper som är svåra att nå.", "positivt"): "nar-ut",
+        ("Föreningarna för fram medlemmarnas synpunkter.", "positivt"): "rostbarare",
+    }
+    for (text, kind), theme in cases.items():
+        assert theme in code_one(nlp, text, kind).theme_ids, text
+    # a codebook word is its own key: "kan" is not "kunnande"
+    assert "kunskap" not in code_one(nlp, "Föreningarna kan agera.", "positivt").theme_ids
+    assert "erfarenhetsutbyte" not in code_one(nlp, "Vi har inte så mycket erfarenhet ännu.", "positivt").theme_ids

@@ -1,0 +1,124 @@
+"""REFI-QDA export (validated against the schemas with lxml), determinism and lossless round trip."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from lxml import etree
+
+from kb.coding.refiqda import export_qdc, export_qdpx, guid, import_qdpx
+from kb.coding.store import ACCEPTED, add_human_coding, decide, ensure_coding_schema, write_codebook
+from tests.coding.conftest import XSD_DIR, make_db
+
+
+def schema(name):
+    return etree.XMLSchema(etree.parse(str(XSD_DIR / name)))
+
+
+def test_qdc_validates(tmp_path, codebook):
+    path = tmp_path / "kodbok.qdc"
+    n = export_qdc(path, codebook=codebook)
+    doc = etree.parse(str(path))
+    schema("Codebook.xsd").assertValid(doc)
+    assert n == len(codebook.themes) + len(codebook.parents)
+    ns = {"q": "urn:QDA-XML:codebook:1.0"}
+    groups = doc.xpath("/q:CodeBook/q:Codes/q:Code", namespaces=ns)
+    assert all(g.get("isCodable") == "false" for g in groups)
+    assert doc.xpath("//q:Code[@name='Tid']/@isCodable", namespaces=ns) == ["true"]
+
+
+@pytest.fixture
+def decided_db(coded_db):
+    rows = list(coded_db.query("SELECT id FROM codings WHERE negated = 0 ORDER BY id"))
+    for row in rows[:4]:
+        decide(coded_db, row["id"], ACCEPTED, "anna")
+    add_human_coding(coded_db, "s7", "gensvar", "anna")  # whole-statement coding
+    add_human_coding(coded_db, "s5", "narhet", "bo", start=20, end=28, text="invånare")
+    return coded_db
+
+
+def test_qdpx_validates_and_layout(decided_db, tmp_path):
+    path = tmp_path / "projekt.qdpx"
+    counts = export_qdpx(decided_db, path)
+    assert counts["codings"] == 6
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        assert "project.qde" in names
+        sources = [n for n in names if n != "project.qde"]
+        assert sources and all(n.startswith("sources/") and n.count("/") == 1 and n.endswith(".txt") for n in sources)
+        for name in sources:
+            assert not archive.read(name).startswith(b"\xef\xbb\xbf")
+        doc = etree.fromstring(archive.read("project.qde"))
+    schema("Project.xsd").assertValid(doc)
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    order = [etree.QName(e).localname for e in doc]
+    assert order == ["Users", "CodeBook", "Variables", "Cases", "Sources"]
+    source = doc.xpath(f"//q:TextSource[@guid='{guid('statement', 's5')}']", namespaces=ns)[0]
+    assert source.get("plainTextPath") == f"internal://{guid('statement', 's5')}.txt"
+    [sel] = source.xpath("q:PlainTextSelection[@name='invånare']", namespaces=ns)
+    text = "Vi når ut till fler invånare 😊 genom föreningarna."
+    assert text[int(sel.get("startPosition")) : int(sel.get("endPosition"))] == "invånare"
+    cases = doc.xpath("//q:Case/@name", namespaces=ns)
+    assert "Miljökontoret 2022" in cases
+
+
+def test_export_is_deterministic(decided_db, tmp_path):
+    a, b = tmp_path / "a.qdpx", tmp_path / "b.qdpx"
+    export_qdpx(decided_db, a)
+    export_qdpx(decided_db, b)
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_proposed_only_with_flag(decided_db, tmp_path):
+    accepted = export_qdpx(decided_db, tmp_path / "a.qdpx")["codings"]
+    everything = export_qdpx(decided_db, tmp_path / "b.qdpx", include_proposed=True)["codings"]
+    n = decided_db.execute("SELECT COUNT(*) FROM codings WHERE negated = 0 AND status != 'avvisad'").fetchone()[0]
+    assert accepted == 6 and everything == n > accepted
+
+
+def test_round_trip_is_lossless(decided_db, tmp_path, codebook):
+    path = tmp_path / "projekt.qdpx"
+    export_qdpx(decided_db, path, include_proposed=True)
+    fresh = make_db(tmp_path / "fresh.db")
+    write_codebook(fresh, codebook)
+    result = import_qdpx(fresh, path)
+    assert result["unknown_codes"] == []
+    query = "SELECT * FROM codings WHERE negated = 0 AND status != 'avvisad' ORDER BY id"
+    assert list(fresh.query(query)) == list(decided_db.query(query))
+
+
+def test_import_from_other_tool(db, tmp_path, codebook):
+    """A minimal project as another tool writes it: codings become accepted human codings."""
+    write_codebook(db, codebook)
+    sguid, cguid, uguid = guid("statement", "s1"), guid("theme", "tid"), "8B0A2F2E-0000-4000-8000-000000000001"
+    xml = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="x">
+ <Users><User guid="{uguid}" name="forskare"/></Users>
+ <Sources><TextSource guid="{sguid}" name="s1" plainTextPath="internal://{sguid}.txt">
+  <PlainTextSelection guid="8B0A2F2E-0000-4000-8000-000000000002" startPosition="0" endPosition="3">
+   <Coding guid="8B0A2F2E-0000-4000-8000-000000000003" creatingUser="{uguid}"><CodeRef targetGUID="{cguid}"/></Coding>
+  </PlainTextSelection></TextSource></Sources></Project>"""
+    path = tmp_path / "other.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", xml)
+        archive.writestr(f"sources/{sguid}.txt", "Tid. Det tar mycket tid att bygga relationer.")
+    assert import_qdpx(db, path)["codings"] == 1
+    [row] = db.query("SELECT * FROM codings")
+    assert (row["coder"], row["status"], row["text"], row["start"], row["end"]) == (
+        "forskare",
+        "accepterad",
+        "Tid",
+        0,
+        3,
+    )
+
+
+def test_import_rejects_bad_file(db, tmp_path):
+    from kb.errors import InputErrors
+
+    ensure_coding_schema(db)
+    bad = tmp_path / "bad.qdpx"
+    bad.write_text("inte en zip")
+    with pytest.raises(InputErrors):
+        import_qdpx(db, bad)

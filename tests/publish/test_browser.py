@@ -1,0 +1,165 @@
+"""End to end in a real browser: Debian's chromium, headless, driven by Playwright (no browser download).
+
+Loads the start page, a table page, the charts, the forum network and the map; checks that chart bars,
+network nodes and map markers are drawn, that a node click opens its row, and that the console has no
+errors. Screenshots go to test-artifacts/. Map tiles are answered locally (the network is closed), and the
+test checks they were requested with a Referer, which OpenStreetMap requires.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+
+from kb.paths import ROOT
+from kb.serve import make_datasette
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "test-artifacts"
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000105fe02fea70000000049454e44ae426082"
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+def test_chromium_is_installed():
+    assert CHROMIUM is not None, "chromium saknas: `apt-get install chromium` (.ci/run installerar den)"
+
+
+@pytest.fixture(scope="module")
+def server(demo_db_path):
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(make_datasette(demo_db_path).app(), host="127.0.0.1", port=port, log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert instance.started
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    import playwright.sync_api as playwright_api
+
+    assert CHROMIUM is not None, "chromium saknas: `apt-get install chromium` (.ci/run installerar den)"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1200, "height": 900},
+        )
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page()
+    page.errors = []
+    page.tile_referers = []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+
+    def tile(route, request):
+        page.tile_referers.append(request.headers.get("referer"))
+        route.fulfill(status=200, content_type="image/png", body=PNG)
+
+    page.route("https://*.tile.openstreetmap.org/**", tile)
+    page.route("https://tile.openstreetmap.org/**", tile)
+    yield page
+    page.close()
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_start_page(page, server):
+    page.goto(server + "/", wait_until="networkidle")
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator(".kb-cards li").count() >= 6
+    shot(page, "start")
+    assert page.errors == []
+
+
+def test_table_page(page, server):
+    page.goto(server + "/samverkan/table1_departments_per_category?round=2022", wait_until="networkidle")
+    assert page.locator("table.rows-and-columns tbody tr").count() == 15
+    assert page.locator(".reconstruction-notice").is_visible()
+    shot(page, "tabell")
+    assert page.errors == []
+
+
+def test_charts(page, server):
+    page.goto(server + "/diagram", wait_until="networkidle")
+    assert page.locator("#diagram-t1 rect.kb-bar").count() == 15
+    assert page.locator("#diagram-t1 line.kb-published").count() == 15
+    assert page.locator("#diagram-heatmap rect.kb-cell").count() == 15 * 17
+    shot(page, "diagram")
+    assert page.errors == []
+
+
+def test_forum_map(page, server):
+    page.goto(server + "/samverkan/forums", wait_until="networkidle")
+    page.wait_for_selector(".leaflet-marker-icon", timeout=15000)
+    assert page.locator(".leaflet-marker-icon").count() >= 1
+    assert page.tile_referers and all(r and r.startswith(server) for r in page.tile_referers)
+    shot(page, "karta")
+    assert page.errors == []
+
+
+def test_network_on_a_phone(page, server):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "/natverk", wait_until="networkidle")
+    page.wait_for_selector("#kb-network[data-drawn]", timeout=15000)
+    drawn = int(page.locator("#kb-network").get_attribute("data-drawn"))
+    assert drawn >= 5
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    shot(page, "natverk-telefon")
+    page.locator("input[data-kind-filter=department]").uncheck()
+    hidden = page.evaluate("window.kbNetwork.nodes('.dolt').length")
+    assert hidden == page.evaluate("window.kbNetwork.nodes('[kind = \"department\"]').length") > 0
+    node = page.evaluate(
+        """(() => { const cy = window.kbNetwork;
+                    const n = cy.nodes('[kind = "forum"]')[0] || cy.nodes('[kind = "category"]')[0];
+                    document.getElementById('kb-network').scrollIntoView();
+                    cy.zoom(3); cy.center(n);
+                    return n.id(); })()"""
+    )
+    page.wait_for_timeout(500)  # let the scroll settle: Cytoscape caches the container's position
+    x, y = page.evaluate(
+        """(id) => { const p = window.kbNetwork.getElementById(id).renderedPosition();
+                     const r = document.getElementById('kb-network').getBoundingClientRect();
+                     return [r.left + p.x, r.top + p.y]; }""",
+        node,
+    )
+    with page.expect_navigation():
+        page.mouse.click(x, y)
+    kind, key = node.split(":", 1)
+    assert page.url == f"{server}/samverkan/{'forums' if kind == 'forum' else 'categories'}/{key}"
+    assert page.errors == []

@@ -1,0 +1,79 @@
+"""The forum registry: loader validation, the seed file, writing to the db, the template."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.forums import FORUMS_FILE, load_forums
+from kb.errors import InputErrors
+from kb.forums import write_forums, write_template
+
+from .conftest import FIXTURES
+
+
+def errors_of(path) -> list:
+    with pytest.raises(InputErrors) as info:
+        load_forums(path)
+    return info.value.errors
+
+
+def test_bad_file_reports_every_problem_with_file_row_and_field():
+    errors = errors_of(FIXTURES / "forums_bad.yml")
+    found: dict = {}
+    for e in errors:
+        found[(e.row, e.column)] = found.get((e.row, e.column), "") + e.message + "\n"
+    assert all(e.file.endswith("forums_bad.yml") for e in errors)
+    assert "okänd kategori 'Kulturföreningar'" in found[(1, "categories")]
+    assert "menade du 'Kulturförening'" in found[(1, "categories")]
+    assert "utanför ±90" in found[(1, "latitude")]
+    assert found[(6, "name")] == "obligatoriskt fält saknas\n"
+    assert "både latitude och longitude" in found[(8, "latitude")]
+    assert "e-postadress" in found[(11, "contact_role")]
+    assert "okänd förvaltning" in found[(11, "organiser_department")]
+    assert "okänd delmålområde 'Klimatet'" in found[(11, "goal_areas")]
+    assert found[(11, "colour")] == "okänt fält\n"
+    messages = [str(e) for e in errors]
+    assert any(m.startswith(str(FIXTURES / "forums_bad.yml") + ", rad 11, kolumn 'forms'") for m in messages)
+
+
+def test_coordinates_accept_a_decimal_comma_and_links_resolve_aliases():
+    records = {r["id"]: r for r in load_forums(FIXTURES / "forums_with_coordinates.yml")}
+    vivalla = records["testnatverk-i-vivalla"]
+    assert (vivalla["latitude"], vivalla["longitude"]) == (59.2906, 15.164)
+    assert vivalla["links"]["departments"] == ["forvaltningen-for-utbildning-forsorjning-och-arbete"]
+    assert vivalla["source_id"] == "forumregister"
+
+
+def test_phone_numbers_are_refused(tmp_path):
+    path = tmp_path / "forums.yml"
+    path.write_text("- name: Rådet\n  kind: råd\n  contact_role: ring 019-21 10 00\n", encoding="utf-8")
+    assert "telefonnummer" in errors_of(path)[0].message
+
+
+def test_seed_names_the_forums_of_the_report_with_their_source():
+    records = {r["name"]: r for r in load_forums(FORUMS_FILE)}
+    for name in ("Samverkansrådet", "C-nätverket", "Partnerskap Örebro"):
+        assert records[name]["source_id"] == "rapport-2022"
+        assert records[name]["report_says"]
+        assert records[name]["web_source"].startswith("https://www.orebro.se/")
+    assert len(records["C-nätverket"]["links"]["departments"]) == 9
+    assert all(r["latitude"] is None for r in records.values())  # no coordinate is known: none is invented
+
+
+def test_write_forums_replaces_the_registry(built_db):
+    records = load_forums(FIXTURES / "forums_with_coordinates.yml")
+    assert write_forums(built_db, records)["forums"] == 2
+    counts = write_forums(built_db, load_forums(FORUMS_FILE))
+    assert built_db["forums"].count == counts["forums"] == 4
+    assert built_db["forum_departments"].count == counts["forum_departments"] == 14
+    assert built_db.execute("SELECT kind FROM sources WHERE id = 'forumregister'").fetchone() == ("registerfil",)
+    assert not built_db.execute("PRAGMA foreign_key_check").fetchall()
+
+
+def test_template_documents_the_format_and_loads_as_empty(tmp_path):
+    path = tmp_path / "mall.yml"
+    write_template(path)
+    text = path.read_text(encoding="utf-8")
+    for key in ("name", "kind", "latitude", "contact_role", "web_source", "goal_areas"):
+        assert f"#   {key}" in text or f"# {key}" in text or f"#   {key}," in text
+    assert load_forums(path) == []

@@ -1,0 +1,36 @@
+import pytest
+
+from ingest.redact import find_personal_data, redact
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mejla kalle.karlsson@orebro.se om det.", "Mejla [e-post] om det."),
+        ("Ring 019-21 10 00 eller 070-123 45 67.", "Ring [telefon] eller [telefon]."),
+        ("Nås på +46 70 123 45 67", "Nås på [telefon]"),
+        ("Personnummer 19800101-1234 och 800101-1234", "Personnummer [personnummer] och [personnummer]"),
+        ("Samordningsnummer 800161-1234", "Samordningsnummer [personnummer]"),
+    ],
+)
+def test_personal_data_is_replaced(text, expected):
+    assert redact(text) == expected
+    assert find_personal_data(text)
+    assert find_personal_data(redact(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vi betalade ut 50 680 000 kr under 2022.",
+        "Mötet är 2022-10-01 kl 13.00, 14 deltagare, 60 % har anställda.",
+        "Tabell 3: 52 inrapporterade former, 5,8 i snitt.",
+    ],
+)
+def test_numbers_that_are_not_personal_data_are_kept(text):
+    assert redact(text) == text
+    assert find_personal_data(text) == []
+
+
+def test_text_is_nfc_normalised():
+    assert redact("Fo\u0308rening") == "Förening"
