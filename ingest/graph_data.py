@@ -116,7 +116,7 @@ def load_relevance(reference: Reference | None = None, path: Path = RELEVANCE_FI
             explicit[kind][ids] = record
     if errors:
         raise InputErrors(errors)
-    return _complete(reference, defaults, default_rationale, explicit, str(path))
+    return _complete(reference, defaults, default_rationale, explicit, _display(path))
 
 
 def _complete(reference: Reference, defaults: dict, rationale: str, explicit: dict, source: str) -> list[dict]:
@@ -231,3 +231,13 @@ def load_graph_data(reference: Reference | None = None) -> GraphData:
     if errors:
         raise InputErrors(errors)
     return GraphData(relevance=relevance, ladder_steps=steps, ladder_forms=forms)
+
+
+def _display(path: Path) -> str:
+    """A path as stored in the db: relative to the repository, so builds do not depend on where it lives."""
+    from kb.paths import ROOT
+
+    try:
+        return Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return Path(path).name

@@ -106,3 +106,14 @@ def test_committed_db_equals_a_fresh_build(built_db_path):
     for table in fresh:
         assert committed[table] == fresh[table], f"data/samverkan.db is stale in table {table}: run `kb build`"
     assert not is_stale(DEFAULT_DB)
+
+
+def test_no_stored_value_depends_on_where_the_repository_lives(built_db):
+    from kb.paths import ROOT
+
+    for table in built_db.table_names():
+        for column in built_db[table].columns:
+            hits = built_db.execute(
+                f"SELECT COUNT(*) FROM [{table}] WHERE CAST([{column.name}] AS TEXT) LIKE ?", [f"%{ROOT}%"]
+            ).fetchone()[0]
+            assert hits == 0, (table, column.name)
