@@ -4,10 +4,14 @@ Generates a synthetic round: 290 municipalities with 7-12 departments each, ever
 a plausible share of the 15 categories (popular categories more often, as in Table 1), in a few forms each,
 and reporting 4-12 of the 17 goal areas. Prints the time of graph build, breadth, gaps (with leave-one-
 group-out stability), the researcher measures on the national graph and on the municipality aggregate, the
-peak memory, and the wall-clock time of `kb gaps` (interpreter start included).
+peak memory, and the wall-clock time of `kb gaps` (interpreter start included). With igraph installed (extra
+`fast`) it also times the igraph backend beside NetworkX: exact two-mode betweenness and closeness on the
+national department-category graph and on the aggregate, and seeded Leiden against Louvain on the national
+graph and (igraph only) on the national department projection. NetworkX's exact betweenness on the national
+graph takes minutes: `--networkx-exact` times it.
 
 Targets (issue 5): build + breadth + gaps under 30 s and 2 GiB; `kb gaps` under 0.3 s.
-Run: .venv/bin/python bench/bench_graph.py [--municipalities 290] [--seed 1]
+Run: .venv/bin/python bench/bench_graph.py [--municipalities 290] [--seed 1] [--networkx-exact]
 """
 
 from __future__ import annotations
@@ -27,9 +31,10 @@ sys.path.insert(0, str(ROOT))
 
 from ingest.graph_data import load_graph_data  # noqa: E402
 from ingest.reference import load_reference  # noqa: E402
+from kb import metrics_igraph  # noqa: E402
 from kb.gaps import Incidence, Relevance, compute_gaps  # noqa: E402
-from kb.graph import RoundData, breadth, build_graph  # noqa: E402
-from kb.metrics import graph_metrics, node_metrics, two_mode_centralities  # noqa: E402
+from kb.graph import RoundData, breadth, build_graph, nodes_of  # noqa: E402
+from kb.metrics import communities, graph_metrics, node_metrics, two_mode, two_mode_centralities  # noqa: E402
 
 # Share of departments working with each category and reporting each goal area, from Tables 1 and 6 (of 9).
 CATEGORY_SHARE = [9, 5, 7, 4, 6, 6, 8, 6, 7, 5, 5, 6, 6, 7, 6]
@@ -90,6 +95,57 @@ def municipality_aggregate(data: RoundData):
     return build(aggregate)
 
 
+def projection_igraph(graph):
+    """The weighted department projection as an igraph graph, through a sparse product (NetworkX's is too slow)."""
+    import igraph
+    import numpy as np
+    from scipy import sparse
+
+    departments, categories = nodes_of(graph, "department"), nodes_of(graph, "category")
+    row = {d: i for i, d in enumerate(departments)}
+    col = {c: j for j, c in enumerate(categories)}
+    ties = [(row[u], col[v]) if u in row else (row[v], col[u])
+            for u, v, kind in graph.edges(data="kind") if kind == "department-category"]
+    rows, cols = zip(*ties, strict=True)
+    incidence = sparse.csr_matrix((np.ones(len(ties)), (rows, cols)), shape=(len(departments), len(categories)))
+    shared = sparse.triu(incidence @ incidence.T, k=1).tocoo()
+    projection = igraph.Graph(n=len(departments), edges=list(zip(shared.row.tolist(), shared.col.tolist(),
+                                                                  strict=True)))
+    projection.es["weight"] = shared.data.tolist()
+    return projection
+
+
+def backend_comparison(graph, aggregate, results: dict, networkx_exact: bool) -> None:
+    """Time the igraph backend beside NetworkX on the national graph and the municipality aggregate."""
+    import networkx as nx
+
+    print("igraph backend beside NetworkX:")
+    sub = two_mode(graph, "department", "category")
+    print(f"  (national department-category graph: {len(sub)} nodes, {sub.number_of_edges()} edges)")
+    timed("igraph: exact betweenness + closeness, national", results, two_mode_centralities,
+          graph, "department", "category", backend="igraph")
+    timed("igraph: exact betweenness only, national", results, metrics_igraph.betweenness, sub)
+    timed("networkx: sampled betweenness (k=200), national", results, two_mode_centralities,
+          graph, "department", "category", backend="networkx")
+    if networkx_exact:
+        timed("networkx: exact betweenness only, national", results, nx.betweenness_centrality, sub,
+              normalized=False)
+    timed("igraph: exact centralities, aggregate", results, two_mode_centralities,
+          aggregate, "department", "category", backend="igraph")
+    timed("networkx: exact centralities, aggregate", results, two_mode_centralities,
+          aggregate, "department", "category", backend="networkx")
+    for backend, name in (("igraph", "leiden"), ("networkx", "louvain")):
+        membership, modularity = timed(f"{backend}: {name}, national graph", results, communities, graph,
+                                       backend=backend)
+        print(f"    {len(set(membership.values()))} communities, modularity {modularity:.4f}")
+    projection = timed("igraph: department projection (sparse product)", results, projection_igraph, graph)
+    print(f"    ({projection.vcount()} departments, {projection.ecount()} weighted edges)")
+    membership, modularity = timed("igraph: leiden, national department projection", results,
+                                   metrics_igraph.leiden, projection)
+    print(f"    {len(set(membership))} communities, modularity {modularity:.4f} "
+          "(NetworkX: not computed, projection limit 1,000 departments)")
+
+
 def time_kb_gaps(db: Path, runs: int = 7) -> list[float]:
     """Wall-clock of `kb gaps` (or the same command through a bare click group if kb.cli lacks it)."""
     kb = ROOT / ".venv" / "bin" / "kb"
@@ -112,6 +168,8 @@ def main() -> None:
     parser.add_argument("--municipalities", type=int, default=290)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-metrics", action="store_true", help="skip the researcher measures")
+    parser.add_argument("--networkx-exact", action="store_true",
+                        help="also time NetworkX's exact betweenness on the national graph (minutes)")
     args = parser.parse_args()
 
     data = synthetic_round(args.municipalities, args.seed)
@@ -139,9 +197,15 @@ def main() -> None:
     if not args.skip_metrics:
         aggregate = municipality_aggregate(data)
         timed("exact two-mode centralities, municipality aggregate", results, two_mode_centralities,
-              aggregate, "department", "category")
-        timed("node measures, national graph (sampled betweenness)", results, node_metrics, graph)
-        timed("graph measures, national graph", results, graph_metrics, graph)
+              aggregate, "department", "category", backend="networkx")
+        timed("node measures, national graph (sampled betweenness)", results, node_metrics, graph,
+              backend="networkx")
+        timed("graph measures, national graph", results, graph_metrics, graph, backend="networkx")
+        if metrics_igraph.available():
+            timed("node measures, national graph (igraph, exact)", results, node_metrics, graph, backend="igraph")
+            backend_comparison(graph, aggregate, results, args.networkx_exact)
+        else:
+            print(f"  igraph backend not timed: {metrics_igraph.INSTALL_HINT}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak memory (whole run) {peak:.0f} MiB")
 

@@ -9,25 +9,12 @@ from pathlib import Path
 import click
 
 from kb import __version__
+from kb.cli_common import db_option, fail
 from kb.errors import InputErrors
 from kb.output import format_option, render
 from kb.paths import DEFAULT_DB
+from kb.provenance import echo_notice
 from kb.swedish_click import LazyGroup
-
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="Databasfilen.",
-)
-
-
-def fail(message: str) -> None:
-    """Exit with status 2 and a message on stderr (bad input or usage)."""
-    click.echo(f"Fel: {message}", err=True)
-    sys.exit(2)
 
 
 def open_existing(db_path: Path):
@@ -102,6 +89,9 @@ def verify(db_path: Path, round_: int | None, fmt: str) -> None:
             click.echo(render(shown, "csv", columns))
         else:
             checks = result["checks"]
+            db = open_existing(db_path)
+            for round_with_responses in result["rounds_with_responses"]:
+                echo_notice(db.conn, round_with_responses, fmt)
             click.echo(
                 f"Omgångar: {', '.join(map(str, result['rounds']))}; med svarsrader: "
                 f"{', '.join(map(str, result['rounds_with_responses'])) or 'inga'}"

@@ -10,13 +10,13 @@ from __future__ import annotations
 import difflib
 import json
 import sqlite3
-import sys
 from pathlib import Path
 
 import click
 
+from kb.cli_common import db_option, fail
 from kb.output import format_option, render
-from kb.paths import DEFAULT_DB
+from kb.provenance import echo_notice
 from kb.swedish_click import SwedishCommand
 
 GAP_TYPES = ("kategori-delmal", "delmal", "kategori-form", "forum", "tema")
@@ -34,17 +34,7 @@ CSV_COLUMNS = ("round", "type", "rank", "score", "relevance", "shortfall", "acti
                "goal_area_id", "form_id", "theme_id", "k_c", "k_g", "k_f", "x", "expected", "lift", "basis",
                "rank_min", "rank_max", "brokers", "explanation")
 
-db_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True,
-    help="Databasfilen.",
-)
 round_option = click.option("--round", "round_", type=int, help="Omgång (år); standard är den senaste med svar.")
-
-
-def fail(message: str) -> None:
-    """Exit 2 with a message on stderr."""
-    click.echo(f"Fel: {message}", err=True)
-    sys.exit(2)
 
 
 def _connect(db_path: Path, table: str) -> sqlite3.Connection:
@@ -124,6 +114,7 @@ def gaps(round_: int | None, gap_type: str | None, category: str | None, goal: s
     category = _resolve(conn, "categories", category, "kategori-id")
     goal = _resolve(conn, "goal_areas", goal, "delmålområdes-id")
     rows = read_gaps(conn, round_, gap_type, category, goal, top)
+    echo_notice(conn, round_, fmt)
     if fmt == "json":
         out = [{k: row[k] for k in JSON_KEYS if row.get(k) is not None} for row in rows]
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
@@ -160,6 +151,7 @@ def breadth(by: str, round_: int | None, fmt: str, db_path: Path) -> None:
 
     conn = _connect(db_path, "graph_nodes")
     round_ = _round(conn, "graph_nodes", round_)
+    echo_notice(conn, round_, fmt)
     click.echo(render(read_breadth(conn, round_, by), fmt))
 
 

@@ -23,19 +23,46 @@ Formulas and references (n_A, n_B: sizes of the two modes; deg: number of ties):
   sum_j (1 - sum_q p_iq m_jq) on the weighted projection (Burt 1992, "Structural Holes"). On the
   two-mode graph itself they collapse to 1/degree and degree (no ties among a node's neighbours), so
   they are computed on the projection only, for all nodes in one call (NetworkX's matrix path).
+- Backends: NetworkX by default; igraph (optional extra ``fast``, kb.metrics_igraph) for exact two-mode
+  betweenness and closeness and for Leiden communities (Traag, Waltman & van Eck 2019, same modularity
+  objective, seeded). ``backend`` = "networkx" | "igraph" | "auto", else ``KB_GRAPH_BACKEND``, else "auto":
+  igraph when it is installed and the graph has more than ``EXACT_LIMIT`` nodes (where NetworkX samples
+  betweenness and skips closeness), so small graphs such as the 2022 round always take the NetworkX path.
+  With igraph the graph measure is named ``leiden_modularity`` instead of ``louvain_modularity``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Hashable, Iterable
 
 import networkx as nx
 from networkx.algorithms import bipartite
 
+from kb import metrics_igraph
 from kb.graph import nodes_of
 
 SEED = 42
+EXACT_LIMIT = 1000  # above this many nodes NetworkX samples betweenness and skips closeness
+BACKENDS = ("networkx", "igraph", "auto")
+BACKEND_ENV = "KB_GRAPH_BACKEND"
+
+
+def resolve_backend(backend: str | None, size: int, *, limit: int = EXACT_LIMIT) -> str:
+    """"networkx" or "igraph" for a graph of ``size`` nodes.
+
+    ``backend`` None reads ``KB_GRAPH_BACKEND`` (default "auto"). "auto" picks igraph only when it is
+    installed and ``size > limit``; "igraph" without igraph installed raises ImportError.
+    """
+    choice = (backend or os.environ.get(BACKEND_ENV) or "auto").strip().lower()
+    if choice not in BACKENDS:
+        raise ValueError(f"unknown graph backend {choice!r}: use one of {', '.join(BACKENDS)}")
+    if choice == "auto":
+        return "igraph" if size > limit and metrics_igraph.available() else "networkx"
+    if choice == "igraph" and not metrics_igraph.available():
+        raise ImportError(metrics_igraph.INSTALL_HINT)
+    return choice
 
 
 def two_mode(graph: nx.Graph, kind_a: str, kind_b: str) -> nx.Graph:
@@ -55,11 +82,18 @@ def _betweenness_maximum(n: int, m: int) -> float:
 
 
 def two_mode_centralities(
-    graph: nx.Graph, kind_a: str, kind_b: str, *, exact_limit: int = 1000, sample: int = 200
-) -> dict[str, dict[str, float]]:
+    graph: nx.Graph,
+    kind_a: str,
+    kind_b: str,
+    *,
+    exact_limit: int = EXACT_LIMIT,
+    sample: int = 200,
+    backend: str | None = None,
+) -> dict[str, dict[str, float | None]]:
     """Two-mode degree, betweenness and closeness of every node of the two kinds.
 
-    Betweenness is exact up to ``exact_limit`` nodes and sampled from ``sample`` sources above it.
+    NetworkX: betweenness exact up to ``exact_limit`` nodes and sampled from ``sample`` sources above it,
+    closeness only up to it (None above). igraph: both exact at any size (see ``resolve_backend``).
     """
     sub = two_mode(graph, kind_a, kind_b)
     top = nodes_of(graph, kind_a)
@@ -67,17 +101,22 @@ def two_mode_centralities(
     if not top or not bottom:
         return {}
     degree = bipartite.degree_centrality(sub, top)
-    if len(sub) <= exact_limit:
+    use_igraph = resolve_backend(backend, len(sub), limit=exact_limit) == "igraph"
+    closeness: dict[Hashable, float]
+    if use_igraph:
+        raw, closeness = metrics_igraph.two_mode_exact(sub, top)
+    elif len(sub) <= exact_limit:
         raw = nx.betweenness_centrality(sub, normalized=False)
+        closeness = bipartite.closeness_centrality(sub, top)
     else:
         raw = nx.betweenness_centrality(sub, k=min(sample, len(sub)), normalized=False, seed=SEED)
+        closeness = {}
     top_set = set(top)
     max_top, max_bottom = _betweenness_maximum(len(top), len(bottom)), _betweenness_maximum(len(bottom), len(top))
     betweenness = {
         v: (b / max_top if v in top_set else b / max_bottom) if (max_top if v in top_set else max_bottom) else 0.0
         for v, b in raw.items()
     }
-    closeness = bipartite.closeness_centrality(sub, top) if len(sub) <= exact_limit else {}
     return {
         v: {"degree": degree[v], "betweenness": betweenness[v], "closeness": closeness.get(v)} for v in sub
     }
@@ -162,14 +201,23 @@ def department_projection(graph: nx.Graph) -> nx.Graph:
     return bipartite.weighted_projected_graph(sub, nodes_of(graph, "department"))
 
 
-def communities(projection: nx.Graph, seed: int = SEED) -> tuple[dict[str, int], float | None]:
-    """Seeded Louvain communities of the projection (numbered 1.. by size) and their modularity."""
+def communities(
+    projection: nx.Graph, seed: int = SEED, *, backend: str | None = None
+) -> tuple[dict[str, int], float | None]:
+    """Seeded communities of the projection (numbered 1.. by size) and their modularity.
+
+    Louvain with NetworkX, Leiden with igraph (``resolve_backend`` on the projection's size).
+    """
     if projection.number_of_edges() == 0:
         return {v: i for i, v in enumerate(projection, start=1)}, None
-    found = nx.community.louvain_communities(projection, weight="weight", seed=seed)
+    if resolve_backend(backend, len(projection)) == "igraph":
+        found, modularity = metrics_igraph.leiden_membership(projection, weight="weight", seed=seed)
+    else:
+        found = nx.community.louvain_communities(projection, weight="weight", seed=seed)
+        modularity = nx.community.modularity(projection, found, weight="weight")
     found = sorted(found, key=lambda c: (-len(c), min(c)))
     membership = {v: i for i, members in enumerate(found, start=1) for v in members}
-    return membership, nx.community.modularity(projection, found, weight="weight")
+    return membership, modularity
 
 
 def structural_holes(projection: nx.Graph) -> dict[str, dict[str, float | None]]:
@@ -186,17 +234,18 @@ def structural_holes(projection: nx.Graph) -> dict[str, dict[str, float | None]]
 MODE_PAIRS = (("department", "category"), ("department", "form"), ("department", "goal_area"))
 
 
-def node_metrics(graph: nx.Graph, *, projection_limit: int = 1000) -> dict[str, dict]:
+def node_metrics(graph: nx.Graph, *, projection_limit: int = 1000, backend: str | None = None) -> dict[str, dict]:
     """Every node's measures, keyed by node: degree, two-mode centralities, diversity, community, holes.
 
     Two-mode centralities of a department come from the department-category graph; of a form and a goal
     area from their graph with departments. Projection measures only up to ``projection_limit`` departments.
+    ``backend``: see ``resolve_backend`` (chosen per subgraph by its size under "auto").
     """
     result: dict[str, dict] = {
         v: {"degree": graph.degree(v), "weighted_degree": graph.degree(v, weight="weight")} for v in graph
     }
     for kind_a, kind_b in MODE_PAIRS:
-        for v, values in two_mode_centralities(graph, kind_a, kind_b).items():
+        for v, values in two_mode_centralities(graph, kind_a, kind_b, backend=backend).items():
             if kind_a == "department" and kind_b != "category" and graph.nodes[v]["kind"] == "department":
                 continue
             result[v].update({f"two_mode_{k}": x for k, x in values.items()})
@@ -204,14 +253,14 @@ def node_metrics(graph: nx.Graph, *, projection_limit: int = 1000) -> dict[str, 
         result[v].update(values)
     if len(nodes_of(graph, "department")) <= projection_limit:
         projection = department_projection(graph)
-        membership, _ = communities(projection)
+        membership, _ = communities(projection, backend=backend)
         for v, values in structural_holes(projection).items():
             result[v].update(values, community=membership.get(v))
     return result
 
 
-def graph_metrics(graph: nx.Graph, *, projection_limit: int = 1000) -> list[dict]:
-    """Graph-level measures as rows (measure, scope, value)."""
+def graph_metrics(graph: nx.Graph, *, projection_limit: int = 1000, backend: str | None = None) -> list[dict]:
+    """Graph-level measures as rows (measure, scope, value); modularity is louvain_ or leiden_ by backend."""
     rows = []
     for kind_a, kind_b in MODE_PAIRS:
         scope = f"{kind_a}-{kind_b}"
@@ -220,7 +269,9 @@ def graph_metrics(graph: nx.Graph, *, projection_limit: int = 1000) -> list[dict
             rows.append({"measure": "two_mode_degree_centralization", "scope": f"{scope}/{kind}", "value": value})
     if len(nodes_of(graph, "department")) <= projection_limit:
         projection = department_projection(graph)
-        _, modularity = communities(projection)
+        chosen = resolve_backend(backend, len(projection))
+        _, modularity = communities(projection, backend=chosen)
+        method = "leiden" if chosen == "igraph" else "louvain"
         rows.append({"measure": "density", "scope": "department-projection", "value": nx.density(projection)})
         for measure in ONE_MODE_MEASURES:
             rows.append(
@@ -230,5 +281,5 @@ def graph_metrics(graph: nx.Graph, *, projection_limit: int = 1000) -> list[dict
                     "value": one_mode_centralization(projection, measure),
                 }
             )
-        rows.append({"measure": "louvain_modularity", "scope": "department-projection", "value": modularity})
+        rows.append({"measure": f"{method}_modularity", "scope": "department-projection", "value": modularity})
     return rows

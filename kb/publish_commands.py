@@ -1,38 +1,22 @@
 """Click commands of the publication: `kb ingest forums`, `kb template forums`, `kb export dcat`.
 
-kb.cli attaches them: `ingest.add_command(ingest_forums, "forums")`, `template.add_command(template_forums,
-"forums")`, `export.add_command(export_dcat, "dcat")`.
+kb.cli loads them lazily as sub-commands of its `ingest`, `template` and `export` groups.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
+from kb.cli_common import db_option, fail
 from kb.errors import InputErrors
-from kb.paths import DEFAULT_DB
 from kb.swedish_click import SwedishCommand
-
-_db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="Databasfilen.",
-)
-
-
-def _fail(message: str) -> None:
-    click.echo(f"Fel: {message}", err=True)
-    sys.exit(2)
 
 
 @click.command(cls=SwedishCommand)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@_db_option
+@db_option
 @click.option(
     "--no-install",
     is_flag=True,
@@ -49,13 +33,13 @@ def ingest_forums(file: Path, db_path: Path, no_install: bool) -> None:
     from kb.forums import ingest_forums as run_ingest
 
     if not file.exists():
-        _fail(f"filen {file} finns inte")
+        fail(f"filen {file} finns inte")
     if not db_path.exists():
-        _fail(f"databasen {db_path} finns inte: kör `kb build` först")
+        fail(f"databasen {db_path} finns inte: kör `kb build` först")
     try:
         counts = run_ingest(db_path, file, install=not no_install)
     except InputErrors as exc:
-        _fail(f"forumregistret innehåller fel:\n{exc}")
+        fail(f"forumregistret innehåller fel:\n{exc}")
     links = sum(v for k, v in counts.items() if k != "forums")
     click.echo(f"Läste in {counts['forums']} forum med {links} kopplingar i {db_path}.")
 
@@ -68,14 +52,14 @@ def template_forums(path: Path, force: bool) -> None:
     from kb.forums import write_template
 
     if path.exists() and not force:
-        _fail(f"{path} finns redan (använd --force för att skriva över)")
+        fail(f"{path} finns redan (använd --force för att skriva över)")
     write_template(path)
     click.echo(f"Skrev mallen {path}.")
 
 
 @click.command(cls=SwedishCommand)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@_db_option
+@db_option
 @click.option(
     "--base-url",
     default="http://127.0.0.1:8001",
@@ -87,8 +71,8 @@ def export_dcat(path: Path, db_path: Path, base_url: str) -> None:
     from kb.dcat import write_dcat
 
     if not db_path.exists():
-        _fail(f"databasen {db_path} finns inte: kör `kb build` först")
+        fail(f"databasen {db_path} finns inte: kör `kb build` först")
     if not base_url.startswith(("http://", "https://")):
-        _fail(f"--base-url ska börja med http:// eller https://, inte {base_url!r}")
+        fail(f"--base-url ska börja med http:// eller https://, inte {base_url!r}")
     write_dcat(db_path, path, base_url)
     click.echo(f"Skrev DCAT-AP-SE-metadata till {path}.")

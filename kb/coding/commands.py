@@ -9,27 +9,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from kb.cli_common import db_option, fail
 from kb.errors import InputErrors
 from kb.paths import DEFAULT_DB
 from kb.swedish_click import SwedishCommand, SwedishGroup
-
-
-def _fail(message: str) -> None:
-    click.echo(f"fel: {message}", err=True)
-    sys.exit(2)
 
 
 def _open_db(path: Path):
     import sqlite_utils
 
     if not Path(path).exists():
-        _fail(f"databasen {path} finns inte (kör först `kb build`)")
+        fail(f"databasen {path} finns inte (kör först `kb build`)")
     return sqlite_utils.Database(path)
 
 
@@ -39,7 +34,7 @@ def _codebook(path: Path | None):
     try:
         return load_codebook(path or DEFAULT_CODEBOOK)
     except InputErrors as exc:
-        _fail(f"ogiltig kodbok:\n{exc}")
+        fail(f"ogiltig kodbok:\n{exc}")
 
 
 def _print_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None) -> None:
@@ -69,14 +64,6 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_DB,
-    show_default=True,
-    help="SQLite-databasen.",
-)
 codebook_option = click.option(
     "--codebook",
     "codebook_path",
@@ -125,7 +112,7 @@ def predict(file: Path, fmt: str, codebook_path: Path | None) -> None:
     try:
         rows = read_rows(file, ("id", "text"), ("kind",))
     except InputErrors as exc:
-        _fail(str(exc))
+        fail(str(exc))
     from kb.coding.pipeline import code_texts, load_pipeline
 
     codebook = _codebook(codebook_path)
@@ -158,7 +145,7 @@ def eval_(gold: Path, fmt: str, codebook_path: Path | None) -> None:
     try:
         result = evaluate_file(gold, codebook)
     except InputErrors as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -174,7 +161,7 @@ def review(coder: str, db_path: Path) -> None:
     from kb.coding.store import MACHINE_PREFIX, ensure_coding_schema
 
     if coder.startswith(MACHINE_PREFIX) or coder == "regel":
-        _fail("kodarnamnet får inte börja med 'regel' (reserverat för maskinen)")
+        fail("kodarnamnet får inte börja med 'regel' (reserverat för maskinen)")
     db = _open_db(db_path)
     ensure_coding_schema(db)
     counts = run_review(db, coder)
@@ -204,7 +191,7 @@ def agreement_cmd(coders: str | None, db_path: Path, fmt: str) -> None:
     try:
         result = agreement(db, names)
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -253,12 +240,12 @@ def import_qdpx(path: Path, db_path: Path) -> None:
     from kb.coding.refiqda import import_qdpx as run
 
     if not Path(path).exists():
-        _fail(f"filen {path} finns inte")
+        fail(f"filen {path} finns inte")
     db = _open_db(db_path)
     try:
         result = run(db, path)
     except InputErrors as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(f"Importerade {result['codings']} kodningar från {path}")
     _save_decisions(db, db_path)
     if result["unknown_codes"]:
