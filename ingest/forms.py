@@ -34,6 +34,7 @@ POSITIVE = "Vad upplever ni som positivt med samverkan?"
 FREE_TEXT = {DIFFICULT: "svarighet", POSITIVE: "positivt"}
 
 # Metadata columns Forms writes, in English and Swedish. Personal ones are dropped at once.
+ANONYMOUS = {"anonymous", "anonym", "anonymt"}  # what Forms writes when it collects no identity
 PERSONAL_COLUMNS = {"email", "e-mail", "e-post", "epost", "e-postadress", "name", "namn"}
 METADATA_COLUMNS = PERSONAL_COLUMNS | {
     "id",
@@ -96,6 +97,14 @@ def _cell_text(value) -> str:
     return unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ").strip()
 
 
+def _xlsx_cell_text(cell) -> str:
+    """A cell as text; a number formatted as a percentage (0.8 shown as 80 %) keeps its percent sign."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, (int, float)) and "%" in (getattr(cell, "number_format", "") or ""):
+        return f"{_cell_text(round(value * 100, 6))} %"
+    return _cell_text(value)
+
+
 def read_table(path: Path) -> list[list[str]]:
     """All rows of the first sheet of an .xlsx file or of a .csv file, as text cells."""
     name = str(path)
@@ -113,7 +122,7 @@ def read_table(path: Path) -> list[list[str]]:
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise InputErrors([InputError(name, None, None, f"filen är inte ett Excel-kalkylark ({exc})")]) from None
         sheet = workbook.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        rows = [[_xlsx_cell_text(cell) for cell in row] for row in sheet.iter_rows()]
         workbook.close()
         return rows
     if suffix == ".csv":
@@ -260,11 +269,11 @@ def parse_export(
         raise InputErrors([InputError(name, None, None, "filen är tom: ingen rubrikrad")])
     headings = table[0]
     roles, funding_year = _classify_headings(headings, reference, column_map or {}, name, round_, errors)
-    if errors:
-        raise InputErrors(errors)
+    if "department" not in {role for role, _ in roles.values()}:
+        raise InputErrors(errors)  # without the department column no row can be read; the rest is reported
     data_rows = [(number, row) for number, row in enumerate(table[1:], start=2) if any(row)]
     if not data_rows:
-        raise InputErrors([InputError(name, None, None, "filen innehåller inga svar (bara en rubrikrad)")])
+        raise InputErrors([*errors, InputError(name, None, None, "filen innehåller inga svar (bara en rubrikrad)")])
     departments = reference.resolver("departments")
     forms = reference.resolver("forms")
     goals = reference.resolver("goal_areas")
@@ -280,11 +289,14 @@ def parse_export(
                 departments.unknown_message(department_cell, "förvaltning") if department_cell else "förvaltning saknas"
             )
             errors.append(InputError(name, number, department_heading, message))
-            continue
-        response = responses.setdefault(department_id, DepartmentResponse(department_id))
+            response = DepartmentResponse("")  # still check the row's other cells, so every error is reported
+        else:
+            response = responses.setdefault(department_id, DepartmentResponse(department_id))
         response.rows.append(number)
         identity = sorted(
-            (normalise_label(headings[i]), cells[i]) for i, (r, _) in roles.items() if r == "personal" and cells[i]
+            (normalise_label(headings[i]), cells[i])
+            for i, (r, _) in roles.items()
+            if r == "personal" and cells[i] and normalise_label(cells[i]) not in ANONYMOUS
         )
         if identity:  # e-mail sorts before name: one respondent is one e-mail (or name)
             response.respondents.add(hashlib.sha256(normalise_label(identity[0][1]).encode()).hexdigest())

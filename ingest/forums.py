@@ -21,6 +21,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from ingest.reference import Reference, load_reference
 from ingest.yamlfile import check_keys, line_of, read_yaml
 from kb.errors import InputError, InputErrors
@@ -202,6 +204,37 @@ def _record(path: Path, item: dict, position: int, reference: Reference, source_
     return record
 
 
+def _duplicate_keys(path: Path) -> list[InputError]:
+    """Keys given twice inside one forum (YAML would silently keep the last), with the forum's line."""
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []  # read_yaml reports unreadable files and invalid YAML
+    if not isinstance(root, yaml.SequenceNode):
+        return []
+    errors = []
+    for item in root.value:
+        if not isinstance(item, yaml.MappingNode):
+            continue
+        seen: dict[str, int] = {}
+        for key_node, _value in item.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            line = key_node.start_mark.line + 1
+            if key_node.value in seen:
+                errors.append(
+                    InputError(
+                        str(path),
+                        item.start_mark.line + 1,
+                        key_node.value,
+                        f"fältet anges två gånger i samma forum (rad {seen[key_node.value]} och {line})",
+                    )
+                )
+            else:
+                seen[key_node.value] = line
+    return errors
+
+
 def load_forums(path: Path = FORUMS_FILE, reference: Reference | None = None) -> list[dict]:
     """Read and validate the forum registry; raise InputErrors listing every problem with file and line.
 
@@ -209,6 +242,9 @@ def load_forums(path: Path = FORUMS_FILE, reference: Reference | None = None) ->
     """
     path = Path(path)
     reference = reference or load_reference()
+    duplicates = _duplicate_keys(path)
+    if duplicates:
+        raise InputErrors(duplicates)
     items = read_yaml(path)
     if items is None:
         return []
@@ -224,6 +260,9 @@ def load_forums(path: Path = FORUMS_FILE, reference: Reference | None = None) ->
             )
             continue
         check_keys(path, item, REQUIRED, OPTIONAL, errors)
+        for key in sorted(REQUIRED):
+            if key in item and not _text(item[key]):
+                errors.append(InputError(str(path), line_of(item), key, "obligatoriskt fält är tomt"))
         if not _text(item.get("name")) or not _text(item.get("kind")):
             continue
         record = _record(path, item, position, reference, source_ids, errors)

@@ -14,8 +14,11 @@ EMAIL = "[e-post]"
 PHONE = "[telefon]"
 PERSONNUMMER = "[personnummer]"
 
+# YYMMDD or YYYYMMDD (day + 60 for samordningsnummer), then the last four digits, with or without a
+# separator as people and autocorrect write it: "-", "–", "+", "/", spaces; also YYYY-MM-DD-XXXX.
 _PERSONNUMMER = re.compile(
-    r"(?<![\d-])(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|[6-8]\d|9[01])[-+ ]?\d{4}(?![\d-])"
+    r"(?<![\d-])(?:19|20)?\d{2}-?(?:0[1-9]|1[0-2])-?(?:0[1-9]|[12]\d|3[01]|[6-8]\d|9[01])"
+    r"(?:\s*[-–—+/]\s*|\s)?\d{4}(?![\d-])"
 )
 _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 
@@ -33,18 +36,19 @@ def _redact_phones(text: str) -> str:
 def redact(text: str) -> str:
     """NFC-normalise text and replace personal data with placeholders."""
     text = unicodedata.normalize("NFC", text)
-    text = _PERSONNUMMER.sub(PERSONNUMMER, text)
     text = _EMAIL.sub(EMAIL, text)
-    return _redact_phones(text)
+    text = _redact_phones(text)  # before personnummer: 0701234567 is a phone number, not a birth date
+    return _PERSONNUMMER.sub(PERSONNUMMER, text)
 
 
 def find_personal_data(text: str) -> list[str]:
     """The pieces of text that redact() would replace (used to scan a published db)."""
-    found = _PERSONNUMMER.findall(text) + _EMAIL.findall(text)
-    without = _EMAIL.sub(" ", _PERSONNUMMER.sub(" ", text))
     import phonenumbers
 
-    found += [
-        m.raw_string for m in phonenumbers.PhoneNumberMatcher(without, "SE", leniency=phonenumbers.Leniency.VALID)
-    ]
-    return found
+    found = _EMAIL.findall(text)
+    without = _EMAIL.sub(" ", text)
+    matches = list(phonenumbers.PhoneNumberMatcher(without, "SE", leniency=phonenumbers.Leniency.VALID))
+    found += [m.raw_string for m in matches]
+    for m in reversed(matches):
+        without = without[: m.start] + " " + without[m.end :]
+    return found + _PERSONNUMMER.findall(without)

@@ -48,13 +48,32 @@ class Resolver:
         return self.keys.get(normalise_label(label))
 
     def suggest(self, label: str) -> str | None:
-        """The nearest canonical name, for 'did you mean' messages."""
-        match = difflib.get_close_matches(normalise_label(label), list(self.keys), n=1, cutoff=0.6)
-        return self.names[self.keys[match[0]]] if match else None
+        """The nearest canonical name, for 'did you mean' messages.
+
+        A name the label begins ("Avtal" -> "Avtal/kontrakt") wins; otherwise string similarity plus shared
+        word stems ("Socialförvaltningen" -> "Förvaltningen för sociala insatser").
+        """
+        key = normalise_label(label)
+        if not key:
+            return None
+        starts = [k for k in self.keys if len(key) >= 3 and k.startswith(key)]
+        if starts:
+            return self.names[self.keys[min(starts, key=len)]]
+
+        def stems(text: str) -> set[str]:
+            return {w[:5] for w in re.findall(r"\w+", text) if len(w) >= 4}
+
+        def score(candidate: str) -> float:
+            shared = len(stems(key) & stems(candidate)) / max(1, len(stems(key)))
+            return difflib.SequenceMatcher(None, key, candidate).ratio() + 0.5 * shared
+
+        best = max(self.keys, key=score)
+        return self.names[self.keys[best]] if score(best) >= 0.6 else None
 
     def unknown_message(self, label: str, what: str) -> str:
         hint = self.suggest(label)
-        message = f"okänd {what} {label!r}"
+        adjective = "okänt" if what.endswith(("område", "id", "tema")) else "okänd"  # ett delmålområde, ett id
+        message = f"{adjective} {what} {label!r}"
         return f"{message} (menade du {hint!r}?)" if hint else message
 
 

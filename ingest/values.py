@@ -21,9 +21,10 @@ STATUSES = {
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _NUMBER = re.compile(r"^[+]?\d+(?:[.,]\d+)?$")
-_MILLION = re.compile(r"\s*(milj(?:on(?:er)?)?\.?|mkr|mnkr|miljoner kronor|milj\.? kr)$")
+_MILLION = re.compile(r"\s*(?:milj(?:on(?:er)?)?\.?|mn|mkr|mnkr)(?:\s*(?:kr|kronor|sek)\.?)?$")
 _DECIMALS = re.compile(r"\d[.,](\d+)")
-_THOUSAND = re.compile(r"\s*(tkr|tusen|tusen kronor)$")
+_THOUSAND = re.compile(r"\s*(?:tkr|tusen)(?:\s*(?:kr|kronor|sek)\.?)?$")
+_APPROXIMATELY = re.compile(r"^(?:ca\.?|cirka|ungefär|ung\.?|~|minst|åtminstone|drygt|knappt)\s*")
 
 
 class ValueParseError(ValueError):
@@ -75,7 +76,7 @@ def parse_amount(text: str) -> tuple[int | None, str]:
     if status:
         return None, status
     folded = _SPACES.sub(" ", raw).strip().casefold()
-    folded = re.sub(r"^(ca\.?|cirka|ungefär|ung\.?|~|minst|åtminstone)\s*", "", folded)
+    folded = _APPROXIMATELY.sub("", folded)
     factor = 1
     for pattern, multiplier in ((_MILLION, 1_000_000), (_THOUSAND, 1_000)):
         if pattern.search(folded):
@@ -94,7 +95,8 @@ def parse_percent(text: str) -> tuple[float | None, str]:
     status = _status_of(raw)
     if status:
         return None, status
-    folded = _SPACES.sub("", raw).rstrip("%").replace("procent", "")
+    folded = _SPACES.sub("", _APPROXIMATELY.sub("", _SPACES.sub(" ", raw).strip().casefold()))
+    folded = folded.rstrip("%").replace("procent", "")
     try:
         value = parse_decimal(folded)
     except ValueParseError:

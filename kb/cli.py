@@ -12,7 +12,7 @@ from kb import __version__
 from kb.cli_common import db_option, fail
 from kb.errors import InputErrors
 from kb.output import format_option, render
-from kb.paths import DEFAULT_DB
+from kb.paths import DEFAULT_DB, INGEST_DIR
 from kb.provenance import echo_notice
 from kb.swedish_click import LazyGroup
 
@@ -79,7 +79,11 @@ def verify(db_path: Path, round_: int | None, fmt: str) -> None:
     from kb.verify import CHECK_LABELS, DISCREPANCY, KNOWN
     from kb.verify import verify as run_verify
 
-    result = run_verify(open_existing(db_path), round_)
+    db = open_existing(db_path)
+    if round_ is not None and not db.execute("SELECT 1 FROM rounds WHERE round = ?", [round_]).fetchone():
+        known = ", ".join(str(r[0]) for r in db.execute("SELECT round FROM rounds ORDER BY round"))
+        fail(f"omgång {round_} finns inte i databasen (omgångar: {known})")
+    result = run_verify(db, round_)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -89,8 +93,7 @@ def verify(db_path: Path, round_: int | None, fmt: str) -> None:
             click.echo(render(shown, "csv", columns))
         else:
             checks = result["checks"]
-            db = open_existing(db_path)
-            for round_with_responses in result["rounds_with_responses"]:
+            for round_with_responses in set(result["rounds_with_responses"]) & set(result["rounds"]):
                 echo_notice(db.conn, round_with_responses, fmt)
             click.echo(
                 f"Omgångar: {', '.join(map(str, result['rounds']))}; med svarsrader: "
@@ -130,7 +133,11 @@ def ingest() -> None:
     help="YAML-karta från rubrik i exporten till rubrik i enkäten, för en export med andra rubriker.",
 )
 @db_option
-def ingest_forms(file: Path, round_: int, columns: Path | None, db_path: Path) -> None:
+@click.option(
+    "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=INGEST_DIR / "data", show_default=True,
+    help="Var den rensade kopian sparas (ingest/data); byggs in i databasen vid varje `kb build`.",
+)
+def ingest_forms(file: Path, round_: int, columns: Path | None, db_path: Path, data_dir: Path) -> None:
     """Läs in en export från Microsoft Forms (.xlsx eller .csv) för en omgång.
 
     Filen kontrolleras först; vid fel skrivs ingenting och alla fel listas med
@@ -141,11 +148,12 @@ def ingest_forms(file: Path, round_: int, columns: Path | None, db_path: Path) -
     from kb.survey import ingest_forms as run_ingest
 
     try:
-        summary = run_ingest(file, round_, db_path, columns=columns)
+        summary = run_ingest(file, round_, db_path, data_dir, columns=columns)
     except InputErrors as exc:
         fail(f"{len(exc.errors)} fel i indata, ingenting skrevs:\n{exc}")
     click.echo(
-        f"Läste {summary['rows']} svar från {summary['departments']} förvaltningar ({summary['file']}, "
+        f"Läste {summary['rows']} svar från {summary['departments']} "
+        f"{'förvaltning' if summary['departments'] == 1 else 'förvaltningar'} ({summary['file']}, "
         f"omgång {summary['round']}): {summary['collaborations']} samverkansformer, "
         f"{summary['statements']} fritextsvar. Databasen {db_path} är uppdaterad."
     )

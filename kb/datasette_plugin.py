@@ -5,9 +5,13 @@ registers it by hand when the package was installed without it.
 
 - prepare_connection: caps the length of any string or blob (SQLITE_LIMIT_LENGTH), so `randomblob`,
   `zeroblob` or `printf` cannot allocate gigabytes, and the length of an SQL text.
-- asgi_wrapper: refuses paths that Datasette would turn into an off-site redirect (`/\\example.com/`,
-  `//example.com/`), rate-limits `?sql=` per client, and adds security headers (CSP, nosniff, frame
-  protection, a Referrer-Policy that lets OpenStreetMap tiles load).
+- asgi_wrapper: answers 405 to any method but GET and HEAD (the database is immutable, and Datasette 0.65.5
+  answers a POST to a table or row with a 500), refuses paths that Datasette would turn into an off-site
+  redirect (`/\\example.com/`, `//example.com/`), rate-limits `?sql=` and `?_where=` per client, and adds
+  security headers (CSP, nosniff, frame protection, a Referrer-Policy that lets OpenStreetMap tiles load).
+- extra_body_script: on a page with the forum map's coordinate columns, a guard that turns the map off when
+  no row shown has coordinates (datasette-cluster-map would draw an empty map and log "Bounds are not valid").
+- handle_exception: a value too big for SQLITE_LIMIT_LENGTH is a 400 with a Swedish message, not a 500.
 - extra_template_vars: `reconstruction_notice` (true where reconstructed response rows are shown) and
   `has_reconstruction` (the database holds any).
 """
@@ -28,6 +32,7 @@ MAX_SQL_LENGTH = 100_000  # bytes of one SQL text
 SQL_BURST = 20  # ?sql= requests a client may make at once
 SQL_PER_MINUTE = 30  # and then per minute
 MAX_CLIENTS = 10_000  # clients remembered by the rate limiter
+ALLOWED_METHODS = ("GET", "HEAD")  # read-only: no write API, no Datasette forms (permissions, messages) in use
 
 TILE_HOSTS = "https://tile.openstreetmap.org https://*.tile.openstreetmap.org"
 CONTENT_SECURITY_POLICY = (
@@ -72,10 +77,39 @@ RECONSTRUCTED = {
     "diagram1_department_overview",
     "verify_findings",
     "gaps",
+    "gap_stability",
+    "graph_metrics",
     "graph_edges",
     "graph_nodes",
 }
 _WORD = re.compile(r"[A-Za-z0-9_]+")
+
+# Runs before datasette-cluster-map's DOMContentLoaded listener (an inline script registers its listener while
+# the page is parsed; the map's module script only after): when no row of the table has both coordinates and
+# there is no further page, the map's column names are replaced by one no column has, so no map is drawn.
+MAP_GUARD = """
+document.addEventListener("DOMContentLoaded", function () {
+  var lat = window.DATASETTE_CLUSTER_MAP_LATITUDE_COLUMN, lon = window.DATASETTE_CLUSTER_MAP_LONGITUDE_COLUMN;
+  var table = document.querySelector("table.rows-and-columns");
+  if (!lat || !lon || !table) { return; }
+  var names = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+    return (th.getAttribute("data-column") || th.textContent).trim().toLowerCase();
+  });
+  var i = names.indexOf(String(lat).toLowerCase()), j = names.indexOf(String(lon).toLowerCase());
+  if (i < 0 || j < 0) { return; }
+  var located = Array.prototype.some.call(table.querySelectorAll("tbody tr"), function (tr) {
+    var a = tr.cells[i] && parseFloat(tr.cells[i].textContent), b = tr.cells[j] && parseFloat(tr.cells[j].textContent);
+    return isFinite(a) && isFinite(b);
+  });
+  if (located || document.querySelector("a[href*='_next=']")) { return; }
+  window.DATASETTE_CLUSTER_MAP_LATITUDE_COLUMN = window.DATASETTE_CLUSTER_MAP_LONGITUDE_COLUMN = "kb:inga-koordinater";
+  var note = document.createElement("p");
+  note.className = "kb-map-note";
+  note.textContent = "Kartan visas när någon rad har koordinater (latitude och longitude). Ingen rad här har det ännu.";
+  var wrapper = document.querySelector(".table-wrapper") || table;
+  wrapper.parentNode.insertBefore(note, wrapper);
+});
+"""
 
 
 @hookimpl
@@ -123,8 +157,15 @@ async def _send_text(send, status: int, text: str, headers: list[tuple[bytes, by
     await send({"type": "http.response.body", "body": body.encode()})
 
 
+SQL_ARGUMENTS = ("sql", "_where")  # query-string arguments that carry SQL of the client's own
+
+
 def _has_sql_argument(query_string: bytes) -> bool:
-    return b"sql=" in query_string and "sql" in parse_qs(query_string.decode("latin1"))
+    """Whether a request carries SQL of its own: `?sql=` or a table's `?_where=`."""
+    if b"sql=" not in query_string and b"_where=" not in query_string:
+        return False
+    arguments = parse_qs(query_string.decode("latin1"))
+    return any(name in arguments for name in SQL_ARGUMENTS)
 
 
 @hookimpl
@@ -136,6 +177,14 @@ def asgi_wrapper(datasette):
         async def samverkan_guard(scope, receive, send):
             if scope["type"] != "http":
                 await app(scope, receive, send)
+                return
+            if scope.get("method", "GET").upper() not in ALLOWED_METHODS:
+                await _send_text(
+                    send,
+                    405,
+                    "Metoden är inte tillåten: kunskapsbasen är skrivskyddad och kan bara läsas (GET).",
+                    [(b"allow", b", ".join(m.encode() for m in ALLOWED_METHODS))],
+                )
                 return
             if is_offsite_redirect_path(scope.get("path", ""), scope.get("raw_path")):
                 await _send_text(send, 400, "Ogiltig adress: snedstreck i början av sökvägen är inte tillåtna.")
@@ -163,6 +212,42 @@ def asgi_wrapper(datasette):
         return samverkan_guard
 
     return wrap
+
+
+@hookimpl
+def extra_body_script(database, table, columns, view_name, datasette):
+    if view_name not in ("table", "database") or not columns:
+        return None
+    config = datasette.plugin_config("datasette-cluster-map", database=database, table=table) or {}
+    lat, lon = config.get("latitude_column"), config.get("longitude_column")
+    lower = {str(c).lower() for c in columns}
+    if not lat or not lon or lat.lower() not in lower or lon.lower() not in lower:
+        return None
+    return MAP_GUARD
+
+
+TOO_BIG_MESSAGE = (
+    "Resultatet blev för stort: en sträng eller ett blobvärde får vara högst 20 MB. Förenkla frågan eller villkoret."
+)
+
+
+@hookimpl(tryfirst=True)
+def handle_exception(datasette, request, exception):
+    """A query whose value outgrows SQLITE_LIMIT_LENGTH (e.g. `?_where=length(randomblob(5e8))`) is the
+    client's mistake: 400 with a Swedish message instead of Datasette's 500."""
+    if not (isinstance(exception, sqlite3.DataError) or "string or blob too big" in str(exception)):
+        return None
+
+    async def inner():
+        from datasette.utils.asgi import Response
+
+        info = {"ok": False, "error": TOO_BIG_MESSAGE, "status": 400, "title": "För stort resultat"}
+        if request.path.endswith(".json"):
+            return Response.json(info, status=400)
+        html = await datasette.render_template(["400.html", "error.html"], info, request=request)
+        return Response.html(html, status=400)
+
+    return inner
 
 
 _has_reconstruction: dict[tuple[int, str], bool] = {}

@@ -9,7 +9,13 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 EU = "http://publications.europa.eu/resource/authority/"
-IANA = "https://www.iana.org/assignments/media-types/"
+IANA = "http://www.iana.org/assignments/media-types/"
+FILE_TYPE = EU + "file-type/"
+# dct:format from the EU file-type vocabulary where it has the format; else the media type itself
+FORMATS = {"text/csv": "CSV", "application/json": "JSON", "application/zip": "ZIP"}
+PUBLISHER = URIRef("https://www.orebro.se")
+PUBLISHER_TYPE = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
+DATABASE_NAME = "samverkan"  # kb serve publishes the file under this name whatever it is called
 CC0 = URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
 TITLE = "Samverkan KB – Örebro kommuns samverkan med civilsamhället"
 DESCRIPTION = (
@@ -40,21 +46,24 @@ def _distribution(graph: Graph, dataset: URIRef, url: str, title: str, media: st
     if download:
         graph.add((node, DCAT.downloadURL, URIRef(url)))
     graph.add((node, DCAT.mediaType, URIRef(IANA + media)))
+    graph.add((node, DCTERMS["format"], URIRef(FILE_TYPE + FORMATS[media] if media in FORMATS else IANA + media)))
     graph.add((node, DCTERMS.license, CC0))
 
 
 def dcat_graph(db_path: Path | str, base_url: str) -> Graph:
     """The DCAT-AP-SE catalogue, dataset and distributions for a published database."""
     base = base_url.rstrip("/")
-    name = Path(db_path).stem
+    name = DATABASE_NAME
     graph = Graph()
     for prefix, namespace in (("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF), ("vcard", VCARD)):
         graph.bind(prefix, namespace)
     catalog, dataset = URIRef(f"{base}/#catalog"), URIRef(f"{base}/#dataset")
-    publisher, contact = URIRef(f"{base}/#publisher"), URIRef(f"{base}/#contact")
+    publisher, contact = PUBLISHER, URIRef(f"{base}/#contact")
 
     graph.add((publisher, RDF.type, FOAF.Agent))
+    graph.add((publisher, RDF.type, FOAF.Organization))
     graph.add((publisher, FOAF.name, Literal("Örebro kommun", lang="sv")))
+    graph.add((publisher, DCTERMS.type, PUBLISHER_TYPE))
     graph.add((contact, RDF.type, VCARD.Organization))
     graph.add((contact, VCARD.fn, Literal("Örebro kommun, samordnare för samverkan med civilsamhället", lang="sv")))
     graph.add((contact, VCARD.hasURL, URIRef(f"{base}/om")))
@@ -105,6 +114,20 @@ def _period(graph: Graph, start: str, end: str) -> BNode:
     graph.add((node, DCAT.startDate, Literal(start, datatype=XSD.date)))
     graph.add((node, DCAT.endDate, Literal(end, datatype=XSD.date)))
     return node
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether a URL points at this machine (localhost, 127.0.0.0/8, ::1): nothing a portal can harvest."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def write_dcat(db_path: Path | str, out_path: Path | str, base_url: str) -> None:

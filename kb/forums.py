@@ -8,6 +8,7 @@ from pathlib import Path
 import sqlite_utils
 
 from ingest.forums import FORUMS_FILE, LINKS, REGISTRY_SOURCE_ID, load_forums
+from kb.errors import InputError, InputErrors
 
 FORUMS_SQL = Path(__file__).with_name("forums.sql")
 LINK_TABLES = {
@@ -101,39 +102,58 @@ def write_forums(db: sqlite_utils.Database, records: list[dict]) -> dict[str, in
     return counts
 
 
-def ingest_forums(db_path: Path | str, source: Path | str, install: bool = True) -> dict[str, int]:
+def ingest_forums(
+    db_path: Path | str, source: Path | str, install: bool = True, allow_empty: bool = False
+) -> dict[str, int]:
     """Validate a registry file and load it (raises InputErrors; nothing is written on bad input).
 
     With install (the default) the file becomes ingest/data/forums.yml and the whole db is rebuilt, so
     the graph, the gaps and the search index include the forums; if the build fails, the previous
-    registry file is put back. Without install the forums are only loaded into db_path, in one transaction.
+    registry file is put back (or the new one removed when there was none). Without install the forums are
+    only loaded into db_path, in one transaction. A registry without forums (the empty template) would wipe
+    the registry: it is refused unless allow_empty.
     """
     from kb.db import open_db
 
-    records = load_forums(Path(source))
-    if not install or Path(source).resolve() == FORUMS_FILE.resolve():
-        if not install:
-            db = open_db(db_path)
-            try:
-                with db.conn:
-                    return write_forums(db, records)
-            finally:
-                db.close()
+    source = Path(source)
+    records = load_forums(source)
+    if not records and not allow_empty:
+        raise InputErrors(
+            [
+                InputError(
+                    str(source),
+                    None,
+                    None,
+                    "registret innehåller inga forum och skulle tömma forumregistret; "
+                    "använd --allow-empty om det är meningen",
+                )
+            ]
+        )
+    if not install:
+        db = open_db(db_path)
+        try:
+            with db.conn:
+                return write_forums(db, records)
+        finally:
+            db.close()
     from kb.build import build
 
     FORUMS_FILE.parent.mkdir(parents=True, exist_ok=True)
     backup = FORUMS_FILE.with_suffix(".yml.previous")
-    if FORUMS_FILE.exists():
+    existed = FORUMS_FILE.exists()
+    if existed:
         shutil.copyfile(FORUMS_FILE, backup)
-    if Path(source).resolve() != FORUMS_FILE.resolve():
+    if source.resolve() != FORUMS_FILE.resolve():
         tmp = FORUMS_FILE.with_suffix(".yml.tmp")
         shutil.copyfile(source, tmp)
         tmp.replace(FORUMS_FILE)
     try:
         build(db_path, forums_file=FORUMS_FILE)
     except BaseException:
-        if backup.exists():
+        if existed:
             backup.replace(FORUMS_FILE)
+        else:
+            FORUMS_FILE.unlink(missing_ok=True)
         raise
     backup.unlink(missing_ok=True)
     counts = {"forums": len(records)}

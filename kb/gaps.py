@@ -317,8 +317,9 @@ def kendall_tau_b(x: list[float], y: list[float]) -> float | None:
 
 
 def _ranks(scores: dict) -> dict:
-    """Rank 1.. by descending score; ties keep the candidates' order."""
-    order = sorted(scores, key=lambda k: -scores[k])
+    """Rank 1.. by descending score of the candidates scoring above 0 (ties keep the candidates' order,
+    as rank_rows does). A candidate scoring 0 is no gap in that run and gets no rank."""
+    order = sorted((k for k in scores if scores[k] > 0), key=lambda k: -scores[k])
     return {k: i for i, k in enumerate(order, start=1)}
 
 
@@ -334,19 +335,26 @@ def jackknife_groups(departments: list[str], seed: int = 42) -> list[set[str]]:
 def stability(
     inc: Incidence, scorer: Callable[[Incidence], dict]
 ) -> tuple[dict, dict[str, float | int | None]]:
-    """Rank range of every candidate and Kendall tau-b summary under leave-one-(group-)out."""
+    """Rank range of every gap and Kendall tau-b summary under leave-one-(group-)out.
+
+    `ranges[k]` is [best rank, worst rank, runs in which k is no gap at all (score 0)].
+    """
     full = {k: v["score"] for k, v in scorer(inc).items()}
     keys = list(full)
     ranks = _ranks(full)
-    ranges = {k: [r, r] for k, r in ranks.items()}
+    ranges = {k: [r, r, 0] for k, r in ranks.items()}
     taus = []
     for group in jackknife_groups(inc.departments):
         reduced = {k: v["score"] for k, v in scorer(inc.without(group)).items()}
         tau = kendall_tau_b([full[k] for k in keys], [reduced.get(k, 0.0) for k in keys])
         if tau is not None:
             taus.append(tau)
-        for k, r in _ranks({k: reduced.get(k, 0.0) for k in keys}).items():
-            ranges[k][0], ranges[k][1] = min(ranges[k][0], r), max(ranges[k][1], r)
+        reduced_ranks = _ranks({k: reduced.get(k, 0.0) for k in keys})
+        for k, span in ranges.items():
+            if k in reduced_ranks:
+                span[0], span[1] = min(span[0], reduced_ranks[k]), max(span[1], reduced_ranks[k])
+            else:
+                span[2] += 1
     summary = {
         "method": "lämna-en-ute" if inc.n <= 50 else f"lämna-en-grupp-ute ({JACKKNIFE_GROUPS} grupper)",
         "runs": len(jackknife_groups(inc.departments)),
@@ -446,10 +454,9 @@ def category_form_rows(inc: Incidence, rel: Relevance, labels: dict, forums: For
     for (c, f), p in score_category_form(inc, rel, forums).items():
         brokers = _ordered_brokers(p["broker_set"], p["in_row"], inc)
         cat, form = labels["category"][c], labels["form"][f]
-        if p["x"] == 0:
-            lead = f"Formen {form} används aldrig med {cat} ({p['k_c']} av {inc.n} förvaltningar samverkar med {cat}"
-        else:
-            lead = f"Förvaltningar som samverkar med {cat} i formen {form}: {p['x']} av {p['k_c']} ({inc.n} svarade"
+        if p["x"] > 0:  # the type is about forms never used with a category
+            continue
+        lead = f"Formen {form} används aldrig med {cat} ({p['k_c']} av {inc.n} förvaltningar samverkar med {cat}"
         text = (
             f"{lead}, {p['k_other']} använder formen med någon kategori; väntat {_num(p['expected'], 1)}); "
             f"{_parts_text(p)}." + _talk_to(brokers, p["forums"], labels)
@@ -541,14 +548,18 @@ def theme_rows(themes: list[dict], labels: dict) -> list[dict]:
 
 
 def rank_rows(rows: list[dict], ranges: dict | None = None, key: Callable[[dict], object] | None = None) -> list[dict]:
-    """Keep rows with score > 0, rank them 1.. by score (ties: input order), attach rank ranges."""
+    """Keep rows with score > 0, rank them 1.. by score (ties: input order), attach rank ranges.
+
+    rank_min/rank_max are the best and worst competition rank under leave-one-out, among the runs in which
+    the row is still a gap; rank_dropouts counts the runs in which it is none.
+    """
     kept = [r for r in rows if r["score"] > 0]
     kept.sort(key=lambda r: -r["score"])
     for rank, row in enumerate(kept, start=1):
         row["rank"] = rank
         if ranges is not None and key is not None:
-            low, high = ranges.get(key(row), (None, None))
-            row["rank_min"], row["rank_max"] = low, high
+            low, high, dropouts = ranges.get(key(row), (None, None, None))
+            row["rank_min"], row["rank_max"], row["rank_dropouts"] = low, high, dropouts
     return kept
 
 
@@ -563,6 +574,11 @@ def add_z_scores(rows: list[dict]) -> None:
                 p_values[i] = 0.5 * math.erfc(-z / math.sqrt(2))
     for i, q in benjamini_hochberg(p_values).items():
         rows[i]["q"] = q
+
+
+def _never_used(scores: dict) -> dict:
+    """Only the category-form pairs no department reports: what type kategori-form ranks."""
+    return {k: v for k, v in scores.items() if v["x"] == 0}
 
 
 def compute_gaps(
@@ -582,7 +598,7 @@ def compute_gaps(
         (CATEGORY_GOAL, category_goal_rows, lambda i: score_category_goal(i, rel, forums),
          lambda r: (r["category_id"], r["goal_area_id"])),
         (GOAL, goal_rows, lambda i: score_goals(i, rel, forums), lambda r: r["goal_area_id"]),
-        (CATEGORY_FORM, category_form_rows, lambda i: score_category_form(i, rel, forums),
+        (CATEGORY_FORM, category_form_rows, lambda i: _never_used(score_category_form(i, rel, forums)),
          lambda r: (r["category_id"], r["form_id"])),
     ]
     result, summaries = [], []

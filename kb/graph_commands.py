@@ -19,6 +19,7 @@ from kb.output import format_option, render
 from kb.provenance import echo_notice
 from kb.swedish_click import SwedishCommand
 
+GRAPH_FORMATS = ("gexf", "graphml", "json", "cytoscape", "kumu")
 GAP_TYPES = ("kategori-delmal", "delmal", "kategori-form", "forum", "tema")
 TYPE_TITLES = {
     "kategori-delmal": "Kategori x delmålområde (slutledning via förvaltningar: de som samverkar med kategorin "
@@ -29,10 +30,10 @@ TYPE_TITLES = {
     "tema": "Svårigheter som inget utvecklingsområde tar upp",
 }
 JSON_KEYS = ("type", "rank", "score", "category_id", "goal_area_id", "form_id", "theme_id", "explanation", "brokers",
-             "round", "relevance", "shortfall", "actionability", "basis")
+             "round", "relevance", "shortfall", "actionability", "basis", "rank_min", "rank_max", "rank_dropouts")
 CSV_COLUMNS = ("round", "type", "rank", "score", "relevance", "shortfall", "actionability", "category_id",
                "goal_area_id", "form_id", "theme_id", "k_c", "k_g", "k_f", "x", "expected", "lift", "basis",
-               "rank_min", "rank_max", "brokers", "explanation")
+               "rank_min", "rank_max", "rank_dropouts", "brokers", "explanation")
 
 round_option = click.option("--round", "round_", type=int, help="Omgång (år); standard är den senaste med svar.")
 
@@ -116,7 +117,7 @@ def gaps(round_: int | None, gap_type: str | None, category: str | None, goal: s
     rows = read_gaps(conn, round_, gap_type, category, goal, top)
     echo_notice(conn, round_, fmt)
     if fmt == "json":
-        out = [{k: row[k] for k in JSON_KEYS if row.get(k) is not None} for row in rows]
+        out = [{k: row[k] for k in JSON_KEYS if row.get(k) not in (None, [])} for row in rows]
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         click.echo(render([{**r, "brokers": ";".join(r["brokers"])} for r in rows], "csv", CSV_COLUMNS))
@@ -125,12 +126,43 @@ def gaps(round_: int | None, gap_type: str | None, category: str | None, goal: s
         if not rows:
             click.echo("(inga luckor)")
         current = None
+        stability = _stability(conn, round_)
         for row in rows:
             if row["type"] != current:
                 current = row["type"]
-                click.echo(f"\n{current}: {TYPE_TITLES.get(current, current)}")
-            click.echo(f"{row['rank']:>4}. {_ids(row)}  poäng {_num(row['score'])}")
+                title = TYPE_TITLES.get(current, current)
+                if current == "kategori-delmal" and row.get("basis") == "direkt":
+                    title = "Kategori x delmålområde (direkt rapporterade kopplingar)"
+                click.echo(f"\n{current}: {title}")
+                if current in stability:
+                    click.echo(f"      {stability[current]}")
+            click.echo(f"{row['rank']:>4}. {_ids(row)}  poäng {_num(row['score'])}{_range(row)}")
             click.echo(f"      {row['explanation']}")
+
+
+def _stability(conn: sqlite3.Connection, round_: int) -> dict[str, str]:
+    """One line per gap type on how stable its ranking is when one department is left out."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'gap_stability'").fetchone():
+        return {}
+    lines = {}
+    for gap_type, runs, tau_mean, tau_min in conn.execute(
+        "SELECT type, runs, tau_mean, tau_min FROM gap_stability WHERE round = ?", [round_]
+    ):
+        if tau_mean is not None:
+            lines[gap_type] = (f"Rangordningens stabilitet när en förvaltning i taget lämnas ute ({runs} körningar): "
+                               f"Kendalls tau i medel {_num(tau_mean)}, lägst {_num(tau_min)}.")
+    return lines
+
+
+def _range(row: dict) -> str:
+    """The rank range under leave-one-out, when it differs from the rank."""
+    low, high, dropouts = row.get("rank_min"), row.get("rank_max"), row.get("rank_dropouts")
+    parts = []
+    if low is not None and (low, high) != (row["rank"], row["rank"]):
+        parts.append(f"rang {low}-{high} när en förvaltning lämnas ute")
+    if dropouts:
+        parts.append(f"ingen lucka i {dropouts} av körningarna")
+    return f"  ({'; '.join(parts)})" if parts else ""
 
 
 BREADTH_BY = ("department", "category", "form", "goal")
@@ -157,9 +189,9 @@ def breadth(by: str, round_: int | None, fmt: str, db_path: Path) -> None:
 
 @click.command("graph", cls=SwedishCommand)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(("gexf", "graphml", "json", "cytoscape", "kumu")),
-              default="gexf", show_default=True,
-              help="gexf (Gephi), graphml, json (node-link för webben), cytoscape eller kumu (blueprint).")
+@click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default=None,
+              help="gexf (Gephi), graphml, json (node-link för webben), cytoscape eller kumu (blueprint). "
+                   "Utan flaggan väljs formatet efter filändelsen (.gexf, .graphml, .json).")
 @round_option
 @db_option
 def export_graph(path: Path, fmt: str, round_: int | None, db_path: Path) -> None:
@@ -170,6 +202,10 @@ def export_graph(path: Path, fmt: str, round_: int | None, db_path: Path) -> Non
     """
     from kb.graph_export import graph_from_tables, write_graph
 
+    if fmt is None:
+        fmt = {".gexf": "gexf", ".graphml": "graphml", ".json": "json"}.get(path.suffix.lower())
+        if fmt is None:
+            fail(f"ange --format: filändelsen {path.suffix or '(ingen)'!r} säger inte vilket format som avses")
     conn = _connect(db_path, "graph_nodes")
     round_ = _round(conn, "graph_nodes", round_)
     graph = graph_from_tables(conn, round_)

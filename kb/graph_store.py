@@ -6,7 +6,8 @@ Tables written by ``write_graph_tables`` (every round with response rows):
 - ``graph_edges`` (round, source, target, kind, weight);
 - ``graph_metrics`` (round, measure, scope, value): densities, centralisations, modularity;
 - ``gaps`` (round, type, rank, score, relevance, shortfall, actionability and its parts, k_c, k_g, k_f, x,
-  expected, lift, ids, basis, explanation, brokers as a JSON list, rank_min/rank_max under leave-one-out);
+  expected, lift, ids, basis, explanation, brokers as a JSON list, rank_min/rank_max under leave-one-out,
+  rank_dropouts = leave-one-out runs in which it is no gap);
 - ``gap_stability`` (round, type, method, runs, tau_mean, tau_min);
 - ``relevance`` (every cell of the three relevance matrices) and ``ladder_steps`` (each form's ladder step).
 
@@ -48,7 +49,7 @@ CREATE TABLE IF NOT EXISTS gaps (
     relevance INTEGER, shortfall REAL, actionability REAL, broker_share REAL, relatedness_density REAL,
     forum_cover REAL, n INTEGER, k_c INTEGER, k_g INTEGER, k_f INTEGER, x INTEGER, expected REAL, lift REAL,
     z REAL, q REAL, category_id TEXT, goal_area_id TEXT, form_id TEXT, theme_id TEXT, basis TEXT,
-    explanation TEXT NOT NULL, brokers TEXT, rank_min INTEGER, rank_max INTEGER,
+    explanation TEXT NOT NULL, brokers TEXT, rank_min INTEGER, rank_max INTEGER, rank_dropouts INTEGER,
     PRIMARY KEY (round, type, rank)
 );
 CREATE INDEX IF NOT EXISTS idx_gaps_ids ON gaps (round, type, category_id, goal_area_id);
@@ -70,6 +71,7 @@ GAP_COLUMNS = (
     "round", "type", "rank", "score", "relevance", "shortfall", "actionability", "broker_share",
     "relatedness_density", "forum_cover", "n", "k_c", "k_g", "k_f", "x", "expected", "lift", "z", "q",
     "category_id", "goal_area_id", "form_id", "theme_id", "basis", "explanation", "brokers", "rank_min", "rank_max",
+    "rank_dropouts",
 )
 
 

@@ -22,13 +22,19 @@ from kb.swedish_click import SwedishCommand
     is_flag=True,
     help="Läs bara in i databasen; ersätt inte ingest/data/forums.yml med filen.",
 )
-def ingest_forums(file: Path, db_path: Path, no_install: bool) -> None:
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Tillåt ett register utan forum (tömmer forumregistret).",
+)
+def ingest_forums(file: Path, db_path: Path, no_install: bool, allow_empty: bool) -> None:
     """Kontrollera ett forumregister (YAML) och läs in det i databasen.
 
     Fel (okända förvaltningar, kategorier, delmålområden eller former, felaktiga
     koordinater, namn som saknas, e-postadresser och telefonnummer) anges med fil
     och rad. Inläsningen sker i en enda transaktion: vid fel ändras ingenting.
     Filen ersätter också ingest/data/forums.yml så att nästa `kb build` behåller den.
+    Ett register utan forum (den tomma mallen) avvisas om inte --allow-empty anges.
     """
     from kb.forums import ingest_forums as run_ingest
 
@@ -37,7 +43,7 @@ def ingest_forums(file: Path, db_path: Path, no_install: bool) -> None:
     if not db_path.exists():
         fail(f"databasen {db_path} finns inte: kör `kb build` först")
     try:
-        counts = run_ingest(db_path, file, install=not no_install)
+        counts = run_ingest(db_path, file, install=not no_install, allow_empty=allow_empty)
     except InputErrors as exc:
         fail(f"forumregistret innehåller fel:\n{exc}")
     links = sum(v for k, v in counts.items() if k != "forums")
@@ -68,7 +74,7 @@ def template_forums(path: Path, force: bool) -> None:
 )
 def export_dcat(path: Path, db_path: Path, base_url: str) -> None:
     """Exportera DCAT-AP-SE-metadata (RDF/XML) för dataportal.se."""
-    from kb.dcat import write_dcat
+    from kb.dcat import is_loopback_url, write_dcat
 
     if not db_path.exists():
         fail(f"databasen {db_path} finns inte: kör `kb build` först")
@@ -76,3 +82,9 @@ def export_dcat(path: Path, db_path: Path, base_url: str) -> None:
         fail(f"--base-url ska börja med http:// eller https://, inte {base_url!r}")
     write_dcat(db_path, path, base_url)
     click.echo(f"Skrev DCAT-AP-SE-metadata till {path}.")
+    if is_loopback_url(base_url):
+        click.echo(
+            f"Varning: --base-url {base_url} är en lokal adress (loopback). Dataportal.se kan inte skörda "
+            "filen eller nå länkarna i den: ange adressen där kunskapsbasen publiceras.",
+            err=True,
+        )

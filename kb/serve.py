@@ -6,6 +6,10 @@ process, for tests and the benchmark. Both read SETTINGS and the files under dat
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +25,7 @@ SETTINGS: dict[str, Any] = {
     "allow_download": True,  # anyone may download the .db file
     "default_cache_ttl": 300,
 }
+DATABASE_NAME = "samverkan"  # metadata, templates and pages address the database by this name
 METADATA = DATASETTE_DIR / "metadata.yml"
 TEMPLATES = DATASETTE_DIR / "templates"
 STATIC = DATASETTE_DIR / "static"
@@ -53,22 +58,53 @@ def datasette_args(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> 
 
 
 def make_datasette(db_path: Path | str, **overrides: Any):
-    """A Datasette instance configured exactly as `kb serve` runs it (for tests and the benchmark)."""
+    """A Datasette instance configured exactly as `kb serve` runs it (for tests and the benchmark).
+
+    The file is published as the database DATABASE_NAME whatever its filename (Datasette would name it
+    after the file stem).
+    """
     from datasette.app import Datasette
 
     ensure_plugin()
-    return Datasette(
+    ds = Datasette(
         immutables=[str(db_path)],
         metadata=load_metadata(),
         template_dir=str(TEMPLATES),
         static_mounts=[("static", str(STATIC))],
         settings={**SETTINGS, **overrides},
     )
+    (name,) = [n for n in ds.databases if n != "_internal"]
+    if name != DATABASE_NAME:
+        db = ds.databases[name]
+        ds.remove_database(name)
+        ds.add_database(db, name=DATABASE_NAME)
+    return ds
+
+
+@contextlib.contextmanager
+def published_path(db_path: Path | str) -> Iterator[Path]:
+    """A path to db_path whose stem is DATABASE_NAME, so `datasette serve` names the database right.
+
+    The file itself when it is already called samverkan.db; otherwise a symbolic link (a copy where links
+    are not allowed) in a temporary directory that lives as long as the context.
+    """
+    db_path = Path(db_path)
+    if db_path.stem == DATABASE_NAME:
+        yield db_path
+        return
+    with tempfile.TemporaryDirectory(prefix="kb-serve-") as tmp:
+        link = Path(tmp) / f"{DATABASE_NAME}.db"
+        try:
+            link.symlink_to(db_path.resolve())
+        except OSError:
+            shutil.copyfile(db_path, link)
+        yield link
 
 
 def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
-    """Run Datasette in this process until interrupted."""
+    """Run Datasette in this process until interrupted (the database is always named DATABASE_NAME)."""
     from datasette.cli import cli as datasette_cli
 
     ensure_plugin()
-    datasette_cli.main(args=datasette_args(db_path, host, port), prog_name="datasette")
+    with published_path(db_path) as path:
+        datasette_cli.main(args=datasette_args(path, host, port), prog_name="datasette")

@@ -27,16 +27,21 @@ def write_manifest(round_dir: Path, manifest: dict) -> None:
 def store_export(export: FormsExport, reference: Reference, round_: int, exports_dir: Path, manifest: dict) -> Path:
     """Replace the round's stored export by a sanitised copy of `export`; returns the round folder.
 
-    Same file again (same sha256): nothing changes, so ingesting twice gives the same database.
+    The same content again (same file, same column map): nothing changes, not even the recorded time, so
+    ingesting twice gives the same database.
     """
     round_dir = exports_dir / str(round_)
+    content = sanitised_csv(export, reference, round_)
     previous = round_dir / MANIFEST
     if previous.exists():
         old = yaml.safe_load(previous.read_text(encoding="utf-8")) or {}
-        if old.get("sha256") == manifest.get("sha256") and old.get("source_id") == manifest.get("source_id"):
+        stored = round_dir / str(old.get("file", ""))
+        same_file = old.get("sha256") == manifest.get("sha256") and old.get("source_id") == manifest.get("source_id")
+        if same_file and stored.is_file() and stored.read_text(encoding="utf-8") == content:
             return round_dir
     staging = Path(tempfile.mkdtemp(prefix=f".{round_}.", dir=exports_dir))
-    (staging / manifest["file"]).write_text(sanitised_csv(export, reference, round_), encoding="utf-8")
+    staging.chmod(0o755)  # mkdtemp makes it private; the round folder is ordinary repository content
+    (staging / manifest["file"]).write_text(content, encoding="utf-8")
     write_manifest(staging, manifest)
     backup = exports_dir / f".{round_}.previous"
     shutil.rmtree(backup, ignore_errors=True)
@@ -87,7 +92,7 @@ def ingest_forms(
     }
     store_export(export, reference, round_, exports_dir, manifest)
     try:
-        counts = build(db_path, exports_dir)
+        build(db_path, exports_dir)
     except BaseException:
         restore_previous(round_, exports_dir)
         raise
@@ -98,7 +103,7 @@ def ingest_forms(
         "rows": export.rows,
         "departments": len(export.responses),
         "respondents": sum(r.respondent_count or 0 for r in export.responses.values()),
-        "collaborations": counts.get("collaborations", 0),
+        "collaborations": sum(len(r.collaborations) for r in export.responses.values()),
         "statements": sum(len(r.statements) for r in export.responses.values()),
     }
 

@@ -101,3 +101,23 @@ def test_invalid_yaml_names_the_line(tmp_path):
     with pytest.raises(InputErrors) as caught:
         load_reference(directory)
     assert "forms.yml" in str(caught.value) and "ogiltig YAML" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("kind", "label", "expected"),
+    [
+        ("departments", "Socialförvaltningen", "Förvaltningen för sociala insatser"),
+        ("departments", "Tekniska", "Tekniska förvaltningen"),
+        ("forms", "Dialogg", "Dialog (enstaka tillfälle)"),
+        ("forms", "Avtal", "Avtal/kontrakt"),
+        ("categories", "Sociala företag", "Socialt företag"),
+        ("goal_areas", "Klimatet", "Klimat"),
+    ],
+)
+def test_near_misses_get_a_useful_suggestion(reference, kind, label, expected):
+    assert reference.resolver(kind).suggest(label) == expected
+
+
+def test_unknown_messages_agree_in_gender(reference):
+    assert reference.resolver("goal_areas").unknown_message("X", "delmålområde").startswith("okänt delmålområde")
+    assert reference.resolver("forms").unknown_message("X", "samverkansform").startswith("okänd samverkansform")

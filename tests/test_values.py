@@ -52,3 +52,16 @@ def test_count_and_decimals():
     assert decimals_of("5,8") == 1
     assert decimals_of("50,7 miljoner kronor") == 1
     assert decimals_of("52") == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("44 miljoner kr", 44_000_000), ("44 milj. kr", 44_000_000), ("drygt 6 000 000 kr", 6_000_000)],
+)
+def test_more_ways_to_write_amounts(text, expected):
+    assert parse_amount(text) == (expected, REPORTED)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("ca 50 %", 50.0), ("cirka 80 procent", 80.0), ("~60%", 60.0)])
+def test_approximate_shares(text, expected):
+    assert parse_percent(text) == (expected, REPORTED)

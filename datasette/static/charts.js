@@ -50,6 +50,24 @@
     return svg;
   }
 
+  function heatLegend(svg, x, y, size, max, withRings) {
+    var legend = el("g", { class: "kb-heat-legend" }, svg);
+    text(legend, x - 6, y + size / 2, "Färg: förvaltningar", { "text-anchor": "end", class: "kb-label" });
+    [0, Math.round(max / 2), max].forEach(function (v, i) {
+      el("rect", { x: x + i * 46, y: y, width: size - 2, height: size - 2, class: "kb-legend-cell",
+        "fill-opacity": (0.08 + 0.92 * v / max).toFixed(3) }, legend);
+      text(legend, x + i * 46 + size + 2, y + size / 2 + 2, String(v), { class: "kb-label" });
+    });
+    if (!withRings) { return; }
+    var rx = x + 3 * 46 + 120;
+    text(legend, rx - 6, y + size / 2, "Ring: relevans", { "text-anchor": "end", class: "kb-label" });
+    [0.25, 0.5, 1].forEach(function (rel, i) {
+      el("circle", { cx: rx + i * 46 + size / 2, cy: y + size / 2 - 1, r: Math.max(1.5, rel * 8), class: "kb-relevance" },
+        legend);
+      text(legend, rx + i * 46 + size + 2, y + size / 2 + 2, fmt(rel), { class: "kb-label" });
+    });
+  }
+
   function heatMap(figure, rows) {
     var rowKey = figure.dataset.rows, colKey = figure.dataset.cols, value = figure.dataset.value;
     var compare = figure.dataset.compare;
@@ -61,9 +79,15 @@
       max = Math.max(max, number(r[value]) || 0);
     });
     max = max || 1;
-    var left = 190, top = 215, size = 26;
-    var svg = el("svg", { viewBox: "0 0 " + (left + colNames.length * size + 10) + " " + (top + rowNames.length * size + 10),
+    // Column labels are rotated -60 degrees: they reach up and to the right, so the right margin is half the
+    // longest label (about 6 px a character) and the top margin its height.
+    var longest = colNames.reduce(function (m, c) { return Math.max(m, String(c).length); }, 0) * 6;
+    var left = 190, top = Math.max(215, Math.ceil(longest * 0.87) + 20), size = 26;
+    var right = Math.max(10, Math.ceil(longest * 0.5) + 10), legendHeight = 70;
+    var gridBottom = top + rowNames.length * size;
+    var svg = el("svg", { viewBox: "0 0 " + (left + colNames.length * size + right) + " " + (gridBottom + legendHeight),
       role: "img", "aria-label": figure.dataset.title || "", class: "kb-svg" });
+    heatLegend(svg, left, gridBottom + 18, size, max, Boolean(compare));
     colNames.forEach(function (c, j) {
       var x = left + j * size + size / 2;
       text(svg, x, top - 6, c, { transform: "rotate(-60 " + x + " " + (top - 6) + ")", class: "kb-label" });

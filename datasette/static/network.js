@@ -44,8 +44,7 @@
         { selector: "edge", style: { width: "mapData(weight, 1, 10, 1, 5)", "line-color": "#bbb", opacity: 0.7 } },
         { selector: ".dolt", style: { display: "none" } }
       ],
-      layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 8000, idealEdgeLength: 70 },
-      wheelSensitivity: 0.3
+      layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 8000, idealEdgeLength: 70 }
     });
     window.kbNetwork = cy;
     container.setAttribute("data-drawn", cy.nodes().length);

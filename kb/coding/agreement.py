@@ -85,7 +85,11 @@ def judgements(db: sqlite_utils.Database, coder: str) -> tuple[set[str], set[tup
 
 def agreement(db: sqlite_utils.Database, coders: Sequence[str] | None = None) -> dict[str, Any]:
     """Agreement per theme (and overall) on the statements every coder judged."""
-    coders = list(coders or coders_in(db))
+    known = coders_in(db)
+    coders = [MACHINE if c.startswith(f"{MACHINE}:") else c for c in (coders or known)]
+    unknown = [c for c in coders if c not in known]
+    if unknown:
+        raise ValueError(f"okänd kodare {', '.join(unknown)} (kodare i databasen: {', '.join(known) or 'inga'})")
     if len(coders) < 2:
         raise ValueError("minst två kodare behövs för att mäta överensstämmelse")
     judged = {c: judgements(db, c) for c in coders}

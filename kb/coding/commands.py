@@ -90,6 +90,9 @@ def code(ctx: click.Context, round_: int | None, db_path: Path, codebook_path: P
     from kb.coding import code_database
 
     db = _open_db(db_path)
+    if round_ is not None and not db.execute("SELECT 1 FROM statements WHERE round = ?", [round_]).fetchone():
+        known = ", ".join(str(r[0]) for r in db.execute("SELECT DISTINCT round FROM statements ORDER BY round"))
+        fail(f"omgång {round_} har inga svar att koda (omgångar med svar: {known or 'inga'})")
     codebook = _codebook(codebook_path)
     summary = code_database(db, round=round_, codebook_path=codebook_path or codebook.source)
     if fmt == "json":
@@ -164,9 +167,11 @@ def review(coder: str, db_path: Path) -> None:
         fail("kodarnamnet får inte börja med 'regel' (reserverat för maskinen)")
     db = _open_db(db_path)
     ensure_coding_schema(db)
-    counts = run_review(db, coder)
+    try:
+        counts = run_review(db, coder)
+    finally:  # also after Ctrl-C or end of input: decisions already made must reach the decisions file
+        _save_decisions(db, db_path)
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
-    _save_decisions(db, db_path)
 
 
 def _save_decisions(db, db_path: Path) -> None:

@@ -92,4 +92,12 @@ def apply_decisions(db: sqlite_utils.Database, path: Path = DECISIONS_PATH) -> i
             db["codings"].update(row["id"], {k: row[k] for k in ("status", "decided_by", "decided_at", "note")})
         else:
             db["codings"].insert(record, pk="id")
+    # A decision made under an older codebook version has another coding id than today's proposal for the
+    # same span: the human decision wins, the duplicate proposal goes.
+    db.execute(
+        """DELETE FROM codings WHERE status = 'forslag' AND coder LIKE 'regel:%' AND EXISTS (
+               SELECT 1 FROM codings h WHERE h.id != codings.id AND h.statement_id = codings.statement_id
+               AND h.theme_id = codings.theme_id AND h.start IS codings.start AND h."end" IS codings."end"
+               AND (h.status != 'forslag' OR h.coder NOT LIKE 'regel:%'))"""
+    )
     return len(rows)

@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,7 +155,7 @@ def code_texts(nlp, rows: Iterable[tuple[str, str, str | None]], batch_size: int
     """Code (id, text, kind) rows with nlp.pipe; the kind, when known, restricts the themes."""
     matcher = nlp.get_pipe("samverkan_matcher")
     rows = list(rows)
-    texts = (text for _, text, _ in rows)
+    texts = (unicodedata.normalize("NFC", text) for _, text, _ in rows)  # spans count NFC code points
     for (row_id, _, kind), doc in zip(rows, nlp.pipe(texts, batch_size=batch_size), strict=True):
         codings = doc.user_data.get("kb_codings", [])
         if kind:
@@ -164,7 +165,7 @@ def code_texts(nlp, rows: Iterable[tuple[str, str, str | None]], batch_size: int
 
 def code_one(nlp, text: str, kind: str | None = None) -> Result:
     """Code one text with a single nlp() call."""
-    doc = nlp(text)
+    doc = nlp(unicodedata.normalize("NFC", text))
     codings = doc.user_data.get("kb_codings", [])
     if kind:
         kinds = nlp.get_pipe("samverkan_matcher").kind

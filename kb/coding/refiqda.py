@@ -22,7 +22,7 @@ from xml.etree import ElementTree as ET
 import sqlite_utils
 
 from kb.coding.codebook import Codebook
-from kb.coding.store import ACCEPTED, PROPOSED, coding_id, ensure_coding_schema
+from kb.coding.store import ACCEPTED, PROPOSED, REJECTED, coding_id, ensure_coding_schema
 from kb.errors import InputError, InputErrors
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -31,6 +31,7 @@ _BASE = uuid.uuid5(uuid.NAMESPACE_URL, "https://samverkan-kb/refi-qda")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _OWN_FIELDS = (
     "status",
+    "theme_id",
     "coder",
     "rule",
     "layer",
@@ -116,12 +117,17 @@ def _variable_value(parent: ET.Element, name: str, value: Any, type_: str) -> No
 
 
 def export_qdpx(db: sqlite_utils.Database, path: Path, include_proposed: bool = False) -> dict[str, int]:
-    """Write statements and their codings as a .qdpx project (accepted codings unless include_proposed)."""
+    """Write statements and their codings as a .qdpx project (accepted codings unless include_proposed).
+
+    With include_proposed every coding goes along, proposals and rejections too, so that export -> import
+    is lossless: a rejected coding is a selection without a Coding (other tools show it as not coded), its
+    theme and status in the selection's description.
+    """
     p = PROJECT_NS
     themes = _themes_from_db(db)
     statements = list(db.query("SELECT * FROM statements ORDER BY round, department_id, position, id"))
     departments = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM departments")}
-    where = "negated = 0 AND status != 'avvisad'" if include_proposed else f"negated = 0 AND status = '{ACCEPTED}'"
+    where = "negated = 0" if include_proposed else f"negated = 0 AND status = '{ACCEPTED}'"
     codings: dict[str, list[dict[str, Any]]] = {}
     for row in db.query(f'SELECT * FROM codings WHERE {where} ORDER BY statement_id, start, "end", theme_id, coder'):
         codings.setdefault(row["statement_id"], []).append(row)
@@ -185,6 +191,8 @@ def export_qdpx(db: sqlite_utils.Database, path: Path, include_proposed: bool = 
                     },
                 )
                 ET.SubElement(sel, f"{{{p}}}Description").text = own
+                if c["status"] == REJECTED:
+                    continue
                 coding = ET.SubElement(
                     sel,
                     f"{{{p}}}Coding",
@@ -207,6 +215,8 @@ def export_qdpx(db: sqlite_utils.Database, path: Path, include_proposed: bool = 
                 ET.SubElement(sel, f"{{{p}}}Description").text = json.dumps(
                     json.loads(own) | {"whole": True}, ensure_ascii=False, sort_keys=True
                 )
+                if c["status"] == REJECTED:
+                    continue
                 coding = ET.SubElement(
                     sel,
                     f"{{{p}}}Coding",
@@ -267,6 +277,12 @@ def import_qdpx(db: sqlite_utils.Database, path: Path, default_coder: str = "imp
             continue
         for sel in source.findall(f"{p}PlainTextSelection"):
             start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+            if not 0 <= start <= end <= len(text):
+                errors.append(InputError(
+                    str(path), None, "PlainTextSelection",
+                    f"markeringen {start}-{end} ligger utanför svaret {sid!r} ({len(text)} tecken)",
+                ))
+                continue
             desc = sel.find(f"{p}Description")
             own: dict[str, Any] = {}
             if desc is not None and desc.text:
@@ -278,10 +294,15 @@ def import_qdpx(db: sqlite_utils.Database, path: Path, default_coder: str = "imp
                 start_v, end_v = None, None
             else:
                 start_v, end_v = start, end
-            for coding in sel.findall(f"{p}Coding"):
-                ref = coding.find(f"{p}CodeRef")
-                code_guid = (ref.get("targetGUID") if ref is not None else "").upper()
-                theme_id = theme_by_guid.get(code_guid)
+            applied = [
+                (coding, theme_by_guid.get(((ref.get("targetGUID") if ref is not None else "") or "").upper()),
+                 ((ref.get("targetGUID") if ref is not None else "") or "").upper())
+                for coding in sel.findall(f"{p}Coding")
+                for ref in [coding.find(f"{p}CodeRef")]
+            ]
+            if not applied and own.get("status") == REJECTED and own.get("theme_id"):
+                applied = [(sel, own["theme_id"], own["theme_id"])]  # a rejected coding: no Coding element
+            for coding, theme_id, code_guid in applied:
                 if theme_id is None:
                     unknown_codes.add(code_guid)
                     continue

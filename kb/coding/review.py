@@ -24,12 +24,23 @@ def highlight(text: str, start: int | None, end: int | None) -> str:
     return text[:start] + click.style(f"»{text[start:end]}«", bold=True, fg="yellow") + text[end:]
 
 
-def next_proposal(db: sqlite_utils.Database, skipped: set[str]) -> dict[str, Any] | None:
-    """The first proposed, non-negated coding not skipped in this session."""
+# A machine coding this coder has not judged yet: neither decided on it, nor made a decision of their own on
+# the same statement, theme and span. Another coder's decision does not count, so two humans can both judge
+# every proposal and `kb code agreement` can compare them.
+_UNJUDGED = """
+    c.coder LIKE 'regel:%' AND c.negated = 0 AND (c.status = 'forslag' OR c.decided_by != :coder)
+    AND NOT EXISTS (SELECT 1 FROM codings h WHERE h.statement_id = c.statement_id AND h.theme_id = c.theme_id
+                    AND h.start IS c.start AND h."end" IS c."end" AND (h.decided_by = :coder OR h.coder = :coder))
+"""
+
+
+def next_proposal(db: sqlite_utils.Database, skipped: set[str], coder: str = "") -> dict[str, Any] | None:
+    """The first machine proposal the coder has not judged, and has not skipped in this session."""
     for row in db.query(
         "SELECT c.*, s.text AS statement_text, s.kind AS statement_kind, t.label "
         "FROM codings c JOIN statements s ON s.id = c.statement_id LEFT JOIN themes t ON t.id = c.theme_id "
-        "WHERE c.status = 'forslag' AND c.negated = 0 ORDER BY c.statement_id, c.start, c.theme_id"
+        f"WHERE {_UNJUDGED} ORDER BY c.statement_id, c.start, c.theme_id",
+        {"coder": coder},
     ):
         if row["id"] not in skipped:
             return row
@@ -47,10 +58,10 @@ def run_review(
     theme_ids = [r[0] for r in db.execute("SELECT id FROM themes WHERE is_group = 0 ORDER BY kind, position")]
     counts = {"accepterade": 0, "avvisade": 0, "tillagda": 0, "ångrade": 0}
     skipped: set[str] = set()
-    left = db.execute("SELECT COUNT(*) FROM codings WHERE status = 'forslag' AND negated = 0").fetchone()[0]
+    left = db.execute(f"SELECT COUNT(*) FROM codings c WHERE {_UNJUDGED}", {"coder": coder}).fetchone()[0]
     echo(f"{left} förslag att granska. {HELP}")
     while True:
-        row = next_proposal(db, skipped)
+        row = next_proposal(db, skipped, coder)
         if row is None:
             echo("Inga fler förslag att granska.")
             break

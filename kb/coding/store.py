@@ -256,10 +256,18 @@ def save_machine_codings(
 
 
 def decide(db: sqlite_utils.Database, coding: str, status: str, coder: str) -> None:
-    """Record a human decision on a coding (accepterad / avvisad / forslag to undo)."""
+    """Record a human decision on a coding (accepterad / avvisad / forslag to undo).
+
+    When another human has already decided on the coding, this coder's decision is kept beside it, as a
+    coding of their own over the same span, so that both judgements count in `kb code agreement`.
+    """
     if status not in STATUSES:
         raise ValueError(f"okänd status {status!r}")
     row = db["codings"].get(coding)
+    if row["decided_by"] and row["decided_by"] != coder and status != PROPOSED:
+        add_human_coding(db, row["statement_id"], row["theme_id"], coder, row["start"], row["end"], row["text"],
+                         status=status)
+        return
     stamp = now()
     db["codings"].update(
         coding,

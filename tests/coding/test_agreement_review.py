@@ -78,3 +78,17 @@ def test_review_accept_reject_add_undo_resume(coded_db):
     assert left == open_before - 2
     counts = run_review(coded_db, "anna", scripted(["s"] * left), out.append)
     assert out[-1] == "Inga fler förslag att granska."
+
+
+def test_a_second_human_reviews_what_the_first_already_decided(coded_db):
+    """Both humans judge every proposal, so their agreement can be measured."""
+    from kb.coding.review import next_proposal
+
+    first = next_proposal(coded_db, set(), "anna")
+    decide(coded_db, first["id"], ACCEPTED, "anna")
+    assert next_proposal(coded_db, set(), "anna")["id"] != first["id"]
+    assert next_proposal(coded_db, set(), "bo")["id"] == first["id"]
+    decide(coded_db, first["id"], "avvisad", "bo")
+    assert coded_db["codings"].get(first["id"])["decided_by"] == "anna"
+    result = agreement(coded_db, ["anna", "bo"])
+    assert result["summary"]["statements"] >= 1

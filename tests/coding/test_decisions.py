@@ -35,3 +35,24 @@ def test_a_decision_for_an_unknown_statement_is_an_error(built_db, tmp_path):
     with pytest.raises(InputErrors) as caught:
         apply_decisions(built_db, path)
     assert "decisions.csv, rad 2, kolumn 'statement_id'" in str(caught.value)
+
+
+def test_a_rejection_survives_a_new_codebook_version(built_db, built_db_path, tmp_path):
+    """After a codebook change the machine proposes under a new coder id; the saved rejection still wins."""
+    from kb.db import open_db
+
+    proposal = next(built_db.query(
+        "SELECT * FROM codings WHERE status = 'forslag' AND negated = 0 ORDER BY id LIMIT 1"))
+    decide(built_db, proposal["id"], "avvisad", "anna")
+    path = tmp_path / "decisions.csv"
+    save_decisions(built_db, path)
+    fresh = tmp_path / "fresh.db"
+    fresh.write_bytes(built_db_path.read_bytes())
+    db = open_db(fresh)
+    db.execute("UPDATE codings SET coder = 'regel:2099.1', id = id || '-ny' WHERE coder LIKE 'regel:%'")
+    apply_decisions(db, path)
+    left = db.execute(
+        "SELECT status FROM codings WHERE statement_id = ? AND theme_id = ? AND start IS ?",
+        [proposal["statement_id"], proposal["theme_id"], proposal["start"]],
+    ).fetchall()
+    assert left == [("avvisad",)]

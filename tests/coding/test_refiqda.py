@@ -9,6 +9,7 @@ from lxml import etree
 
 from kb.coding.refiqda import export_qdc, export_qdpx, guid, import_qdpx
 from kb.coding.store import ACCEPTED, add_human_coding, decide, ensure_coding_schema, write_codebook
+from kb.errors import InputErrors
 from tests.coding.conftest import XSD_DIR, make_db
 
 
@@ -73,19 +74,41 @@ def test_export_is_deterministic(decided_db, tmp_path):
 def test_proposed_only_with_flag(decided_db, tmp_path):
     accepted = export_qdpx(decided_db, tmp_path / "a.qdpx")["codings"]
     everything = export_qdpx(decided_db, tmp_path / "b.qdpx", include_proposed=True)["codings"]
-    n = decided_db.execute("SELECT COUNT(*) FROM codings WHERE negated = 0 AND status != 'avvisad'").fetchone()[0]
+    n = decided_db.execute("SELECT COUNT(*) FROM codings WHERE negated = 0").fetchone()[0]
     assert accepted == 6 and everything == n > accepted
 
 
 def test_round_trip_is_lossless(decided_db, tmp_path, codebook):
+    proposal = next(decided_db.query("SELECT id FROM codings WHERE status = 'forslag' AND negated = 0 LIMIT 1"))
+    decide(decided_db, proposal["id"], "avvisad", "bo")
     path = tmp_path / "projekt.qdpx"
     export_qdpx(decided_db, path, include_proposed=True)
     fresh = make_db(tmp_path / "fresh.db")
     write_codebook(fresh, codebook)
     result = import_qdpx(fresh, path)
     assert result["unknown_codes"] == []
-    query = "SELECT * FROM codings WHERE negated = 0 AND status != 'avvisad' ORDER BY id"
-    assert list(fresh.query(query)) == list(decided_db.query(query))
+    query = "SELECT * FROM codings WHERE negated = 0 ORDER BY id"
+    assert decided_db.execute("SELECT COUNT(*) FROM codings WHERE status = 'avvisad'").fetchone()[0] > 0
+    assert list(fresh.query(query)) == list(decided_db.query(query))  # rejections included, every column
+
+
+def test_a_selection_outside_the_text_is_an_error(decided_db, tmp_path, codebook):
+    path = tmp_path / "projekt.qdpx"
+    export_qdpx(decided_db, path)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    xml = members["project.qde"].decode("utf-8")
+    start = xml.index('endPosition="') + len('endPosition="')
+    members["project.qde"] = (xml[:start] + "9999" + xml[xml.index('"', start):]).encode("utf-8")
+    broken = tmp_path / "broken.qdpx"
+    with zipfile.ZipFile(broken, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    fresh = make_db(tmp_path / "fresh.db")
+    write_codebook(fresh, codebook)
+    with pytest.raises(InputErrors) as caught:
+        import_qdpx(fresh, broken)
+    assert "utanför svaret" in str(caught.value)
 
 
 def test_import_from_other_tool(db, tmp_path, codebook):

@@ -35,18 +35,18 @@ FLAGS = [
     "--disable-sync",
 ]
 
+
 def test_chromium_is_installed():
     assert CHROMIUM is not None, "chromium saknas: `apt-get install chromium` (.ci/run installerar den)"
 
 
-@pytest.fixture(scope="module")
-def server(demo_db_path):
+def _serve(db_path):
     import uvicorn
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = uvicorn.Config(make_datasette(demo_db_path).app(), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(make_datasette(db_path).app(), host="127.0.0.1", port=port, log_level="warning")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()
@@ -57,6 +57,18 @@ def server(demo_db_path):
     yield f"http://127.0.0.1:{port}"
     instance.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server(demo_db_path):
+    """The build with test forums that have coordinates."""
+    yield from _serve(demo_db_path)
+
+
+@pytest.fixture(scope="module")
+def real_server(publish_db_path):
+    """The real build: the seeded forums have no coordinates."""
+    yield from _serve(publish_db_path)
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +94,9 @@ def page(browser):
     page = browser.new_page()
     page.errors = []
     page.tile_referers = []
+    page.warnings = []
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("console", lambda m: page.warnings.append(m.text) if m.type == "warning" else None)
     page.on("pageerror", lambda e: page.errors.append(str(e)))
 
     def tile(route, request):
@@ -120,6 +134,20 @@ def test_charts(page, server):
     assert page.locator("#diagram-t1 rect.kb-bar").count() == 15
     assert page.locator("#diagram-t1 line.kb-published").count() == 15
     assert page.locator("#diagram-heatmap rect.kb-cell").count() == 15 * 17
+    assert page.locator("#diagram-heatmap .kb-heat-legend rect.kb-legend-cell").count() == 3
+    assert page.locator("#diagram-heatmap .kb-heat-legend circle.kb-relevance").count() == 3
+    # no column label reaches outside the drawing (the last ones used to be clipped on the right and top)
+    outside = page.evaluate(
+        """(() => { const svg = document.querySelector('#diagram-heatmap svg'); const box = svg.viewBox.baseVal;
+                    return Array.from(svg.querySelectorAll('text')).filter(t => {
+                      const b = t.getBBox(), m = t.getCTM(), s = svg.getCTM().inverse().multiply(m);
+                      const corners = [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height],
+                                       [b.x + b.width, b.y + b.height]];
+                      const pts = corners.map(([x, y]) => new DOMPoint(x, y).matrixTransform(s));
+                      return pts.some(p => p.x < box.x - 1 || p.y < box.y - 1 || p.x > box.x + box.width + 1
+                                           || p.y > box.y + box.height + 1); }).map(t => t.textContent); })()"""
+    )
+    assert outside == []
     shot(page, "diagram")
     assert page.errors == []
 
@@ -129,7 +157,19 @@ def test_forum_map(page, server):
     page.wait_for_selector(".leaflet-marker-icon", timeout=15000)
     assert page.locator(".leaflet-marker-icon").count() >= 1
     assert page.tile_referers and all(r and r.startswith(server) for r in page.tile_referers)
+    assert page.locator(".kb-map-note").count() == 0
     shot(page, "karta")
+    assert page.errors == []
+
+
+def test_forum_map_is_hidden_without_coordinates(page, real_server):
+    page.goto(real_server + "/samverkan/forums", wait_until="networkidle")
+    page.wait_for_timeout(500)  # the map would be drawn after the page's scripts have loaded
+    assert page.locator("table.rows-and-columns tbody tr").count() == 4
+    assert page.locator(".leaflet-container").count() == 0
+    assert page.locator(".kb-map-note").is_visible()
+    assert page.tile_referers == []
+    shot(page, "karta-utan-koordinater")
     assert page.errors == []
 
 
@@ -139,6 +179,8 @@ def test_network_on_a_phone(page, server):
     page.wait_for_selector("#kb-network[data-drawn]", timeout=15000)
     drawn = int(page.locator("#kb-network").get_attribute("data-drawn"))
     assert drawn >= 5
+    assert page.locator(".kb-filters .kb-swatch").count() == 7
+    assert not [w for w in page.warnings if "wheel" in w.lower()]
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     shot(page, "natverk-telefon")
     page.locator("input[data-kind-filter=department]").uncheck()

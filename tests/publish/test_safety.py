@@ -68,6 +68,35 @@ def test_sql_is_rate_limited_per_client(publish_db_path, get):
     assert get(ds, "/samverkan/forums.json").status_code == 200  # pages and canned queries are not limited
 
 
+def test_where_counts_as_sql_in_the_rate_limit(publish_db_path, get):
+    ds = make_datasette(publish_db_path)
+    codes = [get(ds, "/samverkan/forums.json?_where=1").status_code for _ in range(25)]
+    assert codes[:20] == [200] * 20
+    assert codes[-1] == 429
+    assert get(ds, "/samverkan.json?sql=select+1").status_code == 429  # one budget for both
+    assert get(ds, "/samverkan/forums.json?kind=råd").status_code == 200
+
+
+def test_sql_argument_detection():
+    from kb.datasette_plugin import _has_sql_argument
+
+    assert _has_sql_argument(b"sql=select+1") and _has_sql_argument(b"_where=1&_size=2")
+    assert not _has_sql_argument(b"kind=r%C3%A5d") and not _has_sql_argument(b"_sort=name")
+    assert not _has_sql_argument(b"name__contains=sql=")
+
+
+@pytest.mark.parametrize("suffix", ["", ".json"])
+def test_an_over_long_value_in_where_is_a_clean_400(demo_ds, get, suffix):
+    response = get(demo_ds, f"/samverkan/forums{suffix}?_where=length(randomblob(500000000))>0")
+    assert response.status_code == 400
+    if suffix:
+        assert response.json()["ok"] is False
+        assert "Resultatet blev för stort" in response.json()["error"]
+    else:
+        assert "Resultatet blev för stort" in response.text
+        assert '<html lang="sv">' in response.text
+
+
 def test_rate_limiter_refills_and_forgets_old_clients():
     limiter = RateLimiter(burst=2, per_minute=60, max_clients=2)
     assert limiter.allow("a", now=0)[0] and limiter.allow("a", now=0)[0]
@@ -110,6 +139,32 @@ def test_writes_are_refused(ds, loop):
     assert get_count(ds, loop) == 4
 
 
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("POST", "/samverkan/forums"),
+        ("POST", "/samverkan/forums/samverkansradet"),
+        ("POST", "/samverkan/tabell_1"),
+        ("PUT", "/samverkan/forums"),
+        ("DELETE", "/samverkan/forums/samverkansradet"),
+        ("PATCH", "/samverkan"),
+        ("POST", "/"),
+        ("OPTIONS", "/samverkan/forums.json"),
+    ],
+)
+def test_methods_other_than_get_and_head_are_refused_with_405(ds, loop, method, path):
+    response = loop.run_until_complete(ds.client.request(method, path, data={"a": "1"}))
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    assert "skrivskyddad" in response.text
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_head_and_get_still_work(ds, loop):
+    assert loop.run_until_complete(ds.client.request("HEAD", "/samverkan/forums")).status_code == 200
+    assert loop.run_until_complete(ds.client.get("/samverkan/forums/samverkansradet")).status_code == 200
+
+
 def get_count(ds, loop) -> int:
     response = loop.run_until_complete(ds.client.get("/samverkan/forums.json?_shape=array"))
     return len(response.json())
@@ -148,6 +203,9 @@ def test_reconstruction_notice_where_reconstructed_rows_are_shown(demo_ds, get):
         "/samverkan/table1_departments_per_category",
         "/samverkan/tabell_1",
         "/samverkan?sql=select+*+from+responses",
+        "/samverkan/graph_metrics",
+        "/samverkan/gap_stability",
+        "/samverkan/gaps",
         "/diagram",
         "/",
     ]:

@@ -101,10 +101,36 @@ def test_every_table_view_and_column_a_user_sees_is_described(publish_db_path):
         if not meta or not meta.get("description"):
             missing.append(name)
             continue
-        if meta.get("hidden") or name == "theme_matrix":  # theme_matrix has one column per theme
+        if meta.get("hidden"):
             continue
         missing += [f"{name}.{c}" for c in db[name].columns_dict if c not in (meta.get("columns") or {})]
     assert not missing
+
+
+def test_theme_matrix_describes_every_theme_column_with_its_codebook_label(publish_db_path):
+    import sqlite_utils
+    import yaml
+
+    from kb.paths import ROOT
+
+    columns = load_metadata()["databases"]["samverkan"]["tables"]["theme_matrix"]["columns"]
+    codebook = yaml.safe_load((ROOT / "ingest" / "codebook.yml").read_text(encoding="utf-8"))
+    labels = {t["id"]: t["label"] for t in codebook["themes"]}
+    view = sqlite_utils.Database(publish_db_path)["theme_matrix"].columns_dict
+    assert list(view)[:4] == ["statement_id", "round", "kind", "department_id"]
+    assert set(view) - {"statement_id", "round", "kind", "department_id"} == set(labels) and len(labels) == 31
+    for theme, label in labels.items():
+        assert columns[theme] == f"1 om svaret kodats med temat {label}."
+
+
+def test_sqlite_internal_tables_are_hidden(ds, get, publish_db_path):
+    import sqlite_utils
+
+    internal = [n for n in sqlite_utils.Database(publish_db_path).table_names() if n.startswith("sqlite_")]
+    tables = load_metadata()["databases"]["samverkan"]["tables"]
+    assert all(tables[n]["hidden"] is True for n in internal)
+    shown = {t["name"]: t["hidden"] for t in get(ds, "/samverkan.json").json()["tables"]}
+    assert not [n for n in internal if n in shown and not shown[n]]
 
 
 def test_label_columns_and_facets_name_real_columns(publish_db_path):
@@ -124,3 +150,20 @@ def test_canned_query_parameters_are_cast_where_compared_with_numbers():
         assert query["title"] and query["description"]
         if ":omgang" in query["sql"]:
             assert "CAST(:omgang AS INTEGER)" in query["sql"], name
+
+
+def test_network_page_names_every_node_type_with_its_colour(ds, get):
+    import html
+
+    from kb.serve import STATIC
+
+    text = html.unescape(get(ds, "/natverk").text)
+    intro = text[text.index("<h1>Nätverket</h1>") : text.index('<fieldset class="kb-filters">')]
+    for word in ("Forum", "förvaltningar", "kategorier", "delmålområden", "samverkansformer", "teman",
+                 "utvecklingsområden"):
+        assert word in intro
+    script = (STATIC / "network.js").read_text(encoding="utf-8")
+    colours = dict(re.findall(r'(\w+): "(#[0-9a-f]{6})"', script[script.index("COLOURS") :]))
+    swatches = re.findall(r'class="kb-swatch" data-kind="(\w+)" style="background: (#[0-9a-f]{6})"', text)
+    assert len(swatches) == 7 and all(colours[kind] == colour for kind, colour in swatches)
+    assert "wheelSensitivity" not in script

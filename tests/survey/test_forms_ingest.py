@@ -269,3 +269,49 @@ def test_cli_reports_errors_with_exit_2(tmp_path, headings):
     )
     assert result.exit_code == 2
     assert "bad.csv, rad 2, kolumn 'Förvaltning'" in result.output
+
+
+def test_a_row_with_an_unknown_department_still_has_its_other_cells_checked(tmp_path, reference, headings):
+    row = answer(**{"Förvaltning": "Socialförvaltningen", KULTUR: "Dialogg", FUNDING: "mycket"})
+    messages = errors_of(write_csv(tmp_path / "u.csv", headings, [row]), reference)
+    assert any("'Förvaltning'" in m for m in messages)
+    assert any(KULTUR in m and "Dialogg" in m for m in messages)
+    assert any(FUNDING in m for m in messages)
+
+
+def test_heading_errors_and_row_errors_come_together(tmp_path, reference, headings):
+    with_unknown = [*headings, "Favoritfärg"]
+    messages = errors_of(write_csv(tmp_path / "h.csv", with_unknown, [answer(**{KULTUR: "Nej"})]), reference)
+    assert any("okänd kolumn" in m for m in messages) and any("rad 2" in m and KULTUR in m for m in messages)
+
+
+def test_an_excel_percentage_cell_is_read_as_a_percentage(tmp_path, reference, headings):
+    from openpyxl import load_workbook
+
+    path = write_xlsx(tmp_path / "pct.xlsx", headings, [answer(**{SHARE: None})])
+    workbook = load_workbook(path)
+    cell = workbook.active.cell(row=2, column=headings.index(SHARE) + 1)
+    cell.value, cell.number_format = 1.0, "0%"
+    workbook.save(path)
+    assert parse_export(path, reference, ROUND).responses["miljokontoret"].staffed[0] == 100.0
+
+
+def test_anonymous_forms_rows_count_as_separate_respondents(tmp_path, reference, headings):
+    rows = [answer(**{"Email": "anonymous", "Name": ""}) for _ in range(3)]
+    export = parse_export(write_xlsx(tmp_path / "anon.xlsx", headings, rows), reference, ROUND)
+    assert export.responses["miljokontoret"].respondent_count == 3
+
+
+def test_reingesting_with_a_corrected_column_map_takes_effect(tmp_path, headings, exports_dir):
+    swapped = [GOOD if h == HARD else HARD if h == GOOD else h for h in headings]
+    path = write_xlsx(tmp_path / "swapped.xlsx", swapped, [answer()])
+    db_path = tmp_path / "kb.db"
+    ingest_forms(path, ROUND, db_path, exports_dir)
+    first = [r[0] for r in open_db(db_path).execute("SELECT kind FROM statements WHERE round = ? ORDER BY text",
+                                                    [ROUND])]
+    mapping = tmp_path / "map.yml"
+    mapping.write_text(f'"{HARD}": "{GOOD}"\n"{GOOD}": "{HARD}"\n', encoding="utf-8")
+    ingest_forms(path, ROUND, db_path, exports_dir, columns=mapping)
+    second = [r[0] for r in open_db(db_path).execute("SELECT kind FROM statements WHERE round = ? ORDER BY text",
+                                                     [ROUND])]
+    assert first != second and sorted(first) == sorted(second)
