@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from ingest.reference import Reference, Resolver, load_reference
 from ingest.yamlfile import check_keys, line_of, read_yaml
 from kb.errors import InputError, InputErrors
@@ -54,6 +56,27 @@ def _resolve(path: Path, item: dict, key: str, resolver: Resolver, what: str, er
 
 
 _WHAT = {"categories": "kategori", "goal_areas": "delmålområde", "forms": "samverkansform"}
+EMPTY = "obligatoriskt fält är tomt"
+
+
+def _key_lines(path: Path) -> dict[str, int]:
+    """The 1-based line of each top-level key of a YAML mapping file (for values that carry no line of their own)."""
+    with open(path, encoding="utf-8") as handle:
+        node = yaml.compose(handle, Loader=yaml.SafeLoader)
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(key.value): key.start_mark.line + 1 for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
+
+
+def _section(path: Path, data: dict, section: str, errors: list[InputError]) -> list:
+    """The list under a top-level key (empty when absent); anything else is an error on the key's line."""
+    items = data.get(section)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        errors.append(InputError(str(path), _key_lines(path).get(section), section, "ska vara en lista"))
+        return []
+    return items
 
 
 def load_relevance(reference: Reference | None = None, path: Path = RELEVANCE_FILE) -> list[dict]:
@@ -68,24 +91,20 @@ def load_relevance(reference: Reference | None = None, path: Path = RELEVANCE_FI
     if not isinstance(data, dict):
         raise InputErrors([InputError(str(path), None, None, "filen ska vara en mappning")])
     check_keys(path, data, {"default"}, {"version", *_SECTIONS}, errors)
-    default = data.get("default") or {}
+    default = data.get("default")
     defaults: dict[str, int] = {}
     if isinstance(default, dict):
         check_keys(path, default, {"goal", "cell", "form", "rationale"}, set(), errors)
         for key in ("goal", "cell", "form"):
             if key in default:
                 defaults[key] = _relevance_value(path, default, key, errors) or 0
-    else:
-        errors.append(InputError(str(path), line_of(data), "default", "ska vara en mappning"))
+    elif "default" in data:  # a missing default is reported by check_keys above, once
+        errors.append(InputError(str(path), _key_lines(path).get("default"), "default", "ska vara en mappning"))
     default_rationale = str(default.get("rationale") or "").strip() if isinstance(default, dict) else ""
     resolvers = {kind: reference.resolver(kind) for kind in _WHAT}
     explicit: dict[str, dict[tuple, dict]] = {kind: {} for kind, _, _ in _SECTIONS.values()}
     for section, (kind, _, fields) in _SECTIONS.items():
-        items = data.get(section) or []
-        if not isinstance(items, list):
-            errors.append(InputError(str(path), line_of(data), section, "ska vara en lista"))
-            continue
-        for item in items:
+        for item in _section(path, data, section, errors):
             if not isinstance(item, dict):
                 errors.append(InputError(str(path), line_of(data), section, "varje post ska vara en mappning"))
                 continue
@@ -158,19 +177,28 @@ def load_ladder(reference: Reference | None = None, path: Path = LADDER_FILE) ->
         raise InputErrors([InputError(str(path), None, None, "filen ska vara en mappning")])
     check_keys(path, data, {"steps", "forms", "source"}, set(), errors)
     steps, by_id, levels = [], {}, set()
-    for item in data.get("steps") or []:
+    id_lines: dict[str, int | None] = {}
+    for item in _section(path, data, "steps", errors):
         if not isinstance(item, dict):
             errors.append(InputError(str(path), line_of(data), "steps", "varje steg ska vara en mappning"))
             continue
         check_keys(path, item, {"id", "name", "level", "description"}, set(), errors)
+        ok = _texts_present(path, item, ("id", "name", "description"), errors)
+        step_id = str(item.get("id")).strip()
+        if ok and step_id in id_lines:
+            errors.append(InputError(str(path), line_of(item), "id", f"finns redan på rad {id_lines[step_id]}"))
+            ok = False
         level = item.get("level")
         if isinstance(level, bool) or not isinstance(level, int) or level < 1 or level in levels:
             errors.append(InputError(str(path), line_of(item), "level", "ska vara ett unikt heltal >= 1"))
+            ok = False
+        if not ok:
             continue
         levels.add(level)
+        id_lines[step_id] = line_of(item)
         step = {
-            "id": str(item.get("id")),
-            "name": str(item.get("name")),
+            "id": step_id,
+            "name": str(item.get("name")).strip(),
             "level": level,
             "description": " ".join(str(item.get("description", "")).split()),
             "source": str(data.get("source") or ""),
@@ -180,12 +208,13 @@ def load_ladder(reference: Reference | None = None, path: Path = LADDER_FILE) ->
     resolver = reference.resolver("forms")
     mapped: dict[str, int | None] = {}
     forms = []
-    for item in data.get("forms") or []:
+    for item in _section(path, data, "forms", errors):
         if not isinstance(item, dict):
             errors.append(InputError(str(path), line_of(data), "forms", "varje post ska vara en mappning"))
             continue
         check_keys(path, item, {"form", "step", "rationale"}, set(), errors)
-        form_id = _resolve(path, item, "form", resolver, "samverkansform", errors)
+        form_id = _resolve(path, item, "form", resolver, _WHAT["forms"], errors)
+        _texts_present(path, item, ("rationale",), errors)  # still mapped: no spurious "saknar steg" error
         step_id = item.get("step")
         if step_id not in by_id:
             errors.append(InputError(str(path), line_of(item), "step", f"okänt steg {step_id!r} ({', '.join(by_id)})"))
@@ -213,6 +242,18 @@ def load_ladder(reference: Reference | None = None, path: Path = LADDER_FILE) ->
     if errors:
         raise InputErrors(errors)
     return sorted(steps, key=lambda s: s["level"]), forms
+
+
+def _texts_present(path: Path, item: dict, keys: tuple[str, ...], errors: list[InputError]) -> bool:
+    """True when every key holds non-blank text; a present but blank key is an error (a missing one is check_keys')."""
+    ok = True
+    for key in keys:
+        value = item.get(key)
+        if value is None or not str(value).strip():
+            ok = False
+            if key in item:
+                errors.append(InputError(str(path), line_of(item), key, EMPTY))
+    return ok
 
 
 def load_graph_data(reference: Reference | None = None) -> GraphData:

@@ -6,9 +6,8 @@ imported inside the commands that code text.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -38,20 +37,11 @@ def _codebook(path: Path | None):
 
 
 def _print_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None) -> None:
-    columns = columns or (list(rows[0]) if rows else [])
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        click.echo(out.getvalue(), nl=False)
-    else:
-        widths = {c: max([len(c)] + [len(_cell(r.get(c))) for r in rows]) for c in columns}
-        click.echo("  ".join(c.ljust(widths[c]) for c in columns))
-        for r in rows:
-            click.echo("  ".join(_cell(r.get(c)).ljust(widths[c]) for c in columns))
+    from kb.output import render
+
+    if fmt == "table":
+        rows = [{k: _cell(v) for k, v in row.items()} for row in rows]
+    click.echo(render(rows, fmt, columns))
 
 
 def _cell(value: Any) -> str:
@@ -124,15 +114,16 @@ def predict(file: Path, fmt: str, codebook_path: Path | None) -> None:
     if fmt == "json":
         click.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
     else:
-        flat = [
-            {
-                "id": r.id,
-                **{k: c[k] for k in ("theme", "start", "end", "text", "rule", "layer", "confidence")},
-                "negated": int(c["negated"]),
-            }
-            for r in results
-            for c in r.codings
-        ]
+        flat = []
+        for r in results:
+            flat += [
+                {
+                    "id": r.id,
+                    **{k: c[k] for k in ("theme", "start", "end", "text", "rule", "layer", "confidence")},
+                    "negated": int(c["negated"]),
+                }
+                for c in r.codings
+            ] or [{"id": r.id}]  # a row with no theme still appears, with empty theme columns
         _print_rows(flat, "csv", ["id", "theme", "start", "end", "text", "rule", "layer", "confidence", "negated"])
 
 
@@ -156,13 +147,20 @@ def eval_(gold: Path, fmt: str, codebook_path: Path | None) -> None:
 
 
 @code.command("review")
-@click.option("--coder", required=True, help="Ditt namn som kodare (sparas med varje beslut).")
+@click.option(
+    "--coder", default=lambda: os.environ.get("KB_CODER") or os.environ.get("USER") or "granskare",
+    show_default="$KB_CODER eller $USER",
+    help="Dina initialer eller en roll som kodare (sparas med varje beslut och publiceras: inget fullständigt namn).",
+)
 @db_option
 def review(coder: str, db_path: Path) -> None:
     """Granska maskinens förslag i terminalen: acceptera, avvisa, lägg till tema, hoppa över, ångra."""
     from kb.coding.review import run_review
     from kb.coding.store import MACHINE_PREFIX, ensure_coding_schema
 
+    coder = coder.strip()
+    if not coder:
+        fail("ange ett kodarnamn med --coder")
     if coder.startswith(MACHINE_PREFIX) or coder == "regel":
         fail("kodarnamnet får inte börja med 'regel' (reserverat för maskinen)")
     db = _open_db(db_path)

@@ -25,6 +25,15 @@ DEFAULT_CACHE = ROOT / ".cache" / "kb-coding"
 _CODE_FILES = ("forms.py", "morphology.py", "normalise.py", "matcher.py", "pipeline.py")
 
 
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "-"
+
+
 def cache_dir_for(codebook: Codebook, cache_root: Path | None = None) -> Path:
     """The directory the pipeline for this codebook (and this code) is saved in."""
     root = Path(cache_root or os.environ.get("KB_CODING_CACHE") or DEFAULT_CACHE)
@@ -33,6 +42,8 @@ def cache_dir_for(codebook: Codebook, cache_root: Path | None = None) -> Path:
     for name in _CODE_FILES:
         digest.update((here / name).read_bytes())
     digest.update(PIPELINE_VERSION.encode())
+    for package in ("spacy", "spacy-lookups-data", "simplemma", "hunspell-sv", "chunspell"):
+        digest.update(f"{package}={_version(package)}".encode())
     return root / digest.hexdigest()[:16]
 
 

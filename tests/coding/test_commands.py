@@ -128,3 +128,19 @@ def test_quick_paths_do_not_import_spacy():
     )
     out = subprocess.run([sys.executable, "-c", code_], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_predict_csv_keeps_rows_without_a_theme(tmp_path):
+    f = tmp_path / "svar.csv"
+    f.write_text("id,text,kind\n1,Tiden räcker inte,svarighet\n2,Vet ej,svarighet\n", encoding="utf-8")
+    result = run(code, ["predict", f, "--format", "csv"])
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("id,theme")
+    assert [line.split(",")[0] for line in lines[1:]] == ["1", "2"]
+    assert lines[2] == "2" + "," * 8
+
+
+def test_review_refuses_a_blank_or_machine_coder_name(tmp_path, built_db_path):
+    for name in ("  ", "regel:x"):
+        result = CliRunner().invoke(code, ["review", "--coder", name, "--db", str(built_db_path)])
+        assert result.exit_code == 2

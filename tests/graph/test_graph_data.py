@@ -131,3 +131,94 @@ def test_ladder_errors(tmp_path, reference):
     assert any(row == 11 and col == "step" and "samtal" in msg for row, col, msg in messages)
     missing = [m for _, col, m in messages if col == "forms"]
     assert len(missing) == 13 - 1 + 1  # 14 forms, one mapped; kunskapsutbyte's bad step leaves it unmapped
+
+
+def test_unknown_goal_area_message_agrees_in_gender(tmp_path, reference):
+    path = write(tmp_path, """\
+        default: {goal: 2, cell: 1, form: 1, rationale: standard}
+        goals:
+          - goal: Klimatt
+            relevance: 3
+            rationale: x
+            source: y
+        """)
+    (error,) = errors_of(lambda: load_relevance(reference, path))
+    assert (error.row, error.column) == (3, "goal")
+    assert error.message.startswith("okänt delmålområde 'Klimatt'") and "okänd " not in error.message
+
+
+def test_relevance_missing_default_is_one_error(tmp_path, reference):
+    path = write(tmp_path, "version: '1'\ncells: []\n")
+    errors = errors_of(lambda: load_relevance(reference, path))
+    assert [(e.column, e.message) for e in errors] == [("default", "obligatoriskt fält saknas")]
+
+
+def test_relevance_non_list_section_reports_its_own_line(tmp_path, reference):
+    path = write(tmp_path, """\
+        # kommentar
+        version: '1'
+        default:
+          goal: 2
+          cell: 1
+          form: 1
+          rationale: standard
+        goals: []
+        cells:
+          category: natverk
+        forms: fel
+        """)
+    errors = errors_of(lambda: load_relevance(reference, path))
+    assert [(e.row, e.column, e.message) for e in errors] == [
+        (9, "cells", "ska vara en lista"),
+        (11, "forms", "ska vara en lista"),
+    ]
+
+
+def test_relevance_default_not_a_mapping_reports_its_line(tmp_path, reference):
+    path = write(tmp_path, "version: '1'\n\ndefault: 2\n")
+    errors = errors_of(lambda: load_relevance(reference, path))
+    assert [(e.row, e.column, e.message) for e in errors] == [(3, "default", "ska vara en mappning")]
+
+
+def _ladder(tmp_path, steps, forms_extra=""):
+    forms = "".join(
+        f"  - {{form: {form['id']}, step: information, rationale: r}}\n" for form in load_reference().forms
+    )
+    return write(tmp_path, f"source: x\nsteps:\n{steps}forms:\n{forms}{forms_extra}", "ladder.yml")
+
+
+def test_ladder_step_fields_and_duplicate_ids(tmp_path, reference):
+    path = _ladder(tmp_path, (
+        "  - {id: information, name: Information, level: 1, description: d}\n"  # line 3
+        "  - {name: Utan id, level: 2, description: d}\n"  # line 4
+        "  - {id: '', name: Tomt id, level: 3, description: d}\n"  # line 5
+        "  - {id: information, name: Igen, level: 4, description: d}\n"  # line 6
+    ))
+    errors = errors_of(lambda: load_ladder(reference, path))
+    messages = {(e.row, e.column, e.message) for e in errors}
+    assert messages == {
+        (4, "id", "obligatoriskt fält saknas"),
+        (5, "id", "obligatoriskt fält är tomt"),
+        (6, "id", "finns redan på rad 3"),
+    }
+
+
+def test_ladder_empty_rationale_is_an_error(tmp_path, reference):
+    path = _ladder(tmp_path, "  - {id: information, name: Information, level: 1, description: d}\n")
+    text = path.read_text(encoding="utf-8").replace("rationale: r}", "rationale: ''}", 1)
+    path.write_text(text, encoding="utf-8")
+    errors = errors_of(lambda: load_ladder(reference, path))
+    assert [(e.row, e.column, e.message) for e in errors] == [(5, "rationale", "obligatoriskt fält är tomt")]
+
+
+def test_ladder_non_list_section_reports_its_own_line(tmp_path, reference):
+    path = write(tmp_path, """\
+        source: x
+
+        steps:
+          id: information
+        forms: []
+        """, "ladder.yml")
+    errors = errors_of(lambda: load_ladder(reference, path))
+    assert (3, "steps", "ska vara en lista") in [(e.row, e.column, e.message) for e in errors]
+    assert not [e for e in errors if e.column == "steps" and e.row != 3]
