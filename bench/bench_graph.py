@@ -192,7 +192,10 @@ def main() -> None:
     core = results["graph build"] + results["breadth"] + results["gaps (3 types, 20-group jackknife, z + BH)"]
     peak_core = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  {'= build + breadth + gaps':<48} {core:7.2f} s   (target < 30 s)")
-    taus = ", ".join(f"{s['type']} {s['tau_mean']:.3f}" for s in stability)
+    taus = ", ".join(
+        f"{s['type']} {s['tau_mean']:.3f}" if s["tau_mean"] is not None else f"{s['type']} – (no gaps to rank)"
+        for s in stability
+    )
     print(f"  peak memory so far {peak_core:.0f} MiB (target < 2048 MiB); {len(rows)} gaps; tau_mean {taus}")
     if not args.skip_metrics:
         aggregate = municipality_aggregate(data)

@@ -26,25 +26,52 @@
     return node ? JSON.parse(node.textContent || "[]") : [];
   }
 
-  function barChart(figure, rows) {
+  // Bar charts are drawn at one CSS pixel per SVG unit, laid out for the width of their box: the text keeps its
+  // size on a phone (LABEL_PX) instead of the whole drawing being scaled down. A narrow box puts each label on
+  // its own line above the bar. Labels that do not fit are shortened with "…"; the full text is in a <title>.
+  var LABEL_PX = 13, NARROW = 560;
+
+  function fitText(node, full, room) {
+    if (room <= 0 || node.getComputedTextLength() <= room) return;
+    var lo = 0, hi = full.length;
+    while (lo < hi) {  // the longest prefix that fits together with the ellipsis
+      var mid = Math.ceil((lo + hi) / 2);
+      node.textContent = full.slice(0, mid).trimEnd() + "…";
+      if (node.getComputedTextLength() <= room) lo = mid; else hi = mid - 1;
+    }
+    node.textContent = full.slice(0, lo).trimEnd() + "…";
+    el("title", {}, node).textContent = full;
+    node.setAttribute("data-full", full);
+  }
+
+  function barChart(figure, rows, holder) {
     var label = figure.dataset.label, value = figure.dataset.value, compare = figure.dataset.compare;
-    var labelWidth = 330, barWidth = 360, rowHeight = 22, top = 8;
+    var width = Math.max(240, Math.floor(holder.clientWidth || 600));
+    var narrow = width < NARROW, valueRoom = 46, top = 4;
+    var labelWidth = narrow ? 0 : Math.min(330, Math.round(width * 0.4));
+    var barWidth = width - labelWidth - valueRoom - (narrow ? 0 : 8);
+    var rowHeight = narrow ? 40 : 26, barTop = narrow ? 20 : 4, barHeight = narrow ? 15 : 18;
     var max = 0;
     rows.forEach(function (r) { max = Math.max(max, number(r[value]) || 0, number(r[compare]) || 0); });
     max = max || 1;
-    var height = top + rows.length * rowHeight + 24;
-    var svg = el("svg", { viewBox: "0 0 " + (labelWidth + barWidth + 60) + " " + height, role: "img",
-      "aria-label": figure.dataset.title || "", class: "kb-svg" });
+    var height = top + rows.length * rowHeight + 8;
+    var svg = el("svg", { viewBox: "0 0 " + width + " " + height, width: width, height: height, role: "img",
+      "aria-label": figure.dataset.title || "", class: "kb-svg kb-bars" });
+    holder.appendChild(svg);  // attached first, so that label widths can be measured
+    var x0 = narrow ? 0 : labelWidth + 8;
     rows.forEach(function (r, i) {
-      var y = top + i * rowHeight, v = number(r[value]), p = number(r[compare]);
-      text(svg, labelWidth - 6, y + 15, r[label], { "text-anchor": "end", class: "kb-label" });
-      var bar = el("rect", { x: labelWidth, y: y + 3, height: rowHeight - 6,
-        width: Math.max(0, (v || 0) / max * barWidth), class: "kb-bar" }, svg);
-      el("title", {}, bar).textContent = r[label] + ": " + fmt(v) + (compare ? " (publicerat " + fmt(p) + ")" : "");
-      text(svg, labelWidth + (v || 0) / max * barWidth + 4, y + 15, fmt(v), { class: "kb-value" });
+      var y = top + i * rowHeight, v = number(r[value]), p = number(r[compare]), name = String(r[label]);
+      var t = narrow ? text(svg, 0, y + 14, name, { class: "kb-label" })
+                     : text(svg, labelWidth, y + barTop + barHeight / 2, name,
+                            { "text-anchor": "end", "dominant-baseline": "central", class: "kb-label" });
+      fitText(t, name, narrow ? width : labelWidth);
+      var w = Math.max(0, (v || 0) / max * barWidth);
+      var bar = el("rect", { x: x0, y: y + barTop, height: barHeight, width: w, class: "kb-bar" }, svg);
+      el("title", {}, bar).textContent = name + ": " + fmt(v) + (compare ? " (publicerat " + fmt(p) + ")" : "");
+      text(svg, x0 + w + 5, y + barTop + barHeight / 2, fmt(v), { "dominant-baseline": "central", class: "kb-value" });
       if (compare && p !== null) {
-        var x = labelWidth + p / max * barWidth;
-        el("line", { x1: x, x2: x, y1: y + 1, y2: y + rowHeight - 1, class: "kb-published" }, svg);
+        var x = x0 + p / max * barWidth;
+        el("line", { x1: x, x2: x, y1: y + barTop - 2, y2: y + barTop + barHeight + 2, class: "kb-published" }, svg);
       }
     });
     return svg;
@@ -68,7 +95,7 @@
     });
   }
 
-  function heatMap(figure, rows) {
+  function heatMap(figure, rows, holder) {
     var rowKey = figure.dataset.rows, colKey = figure.dataset.cols, value = figure.dataset.value;
     var compare = figure.dataset.compare;
     var rowNames = [], colNames = [], cells = {}, max = 0;
@@ -85,8 +112,12 @@
     var left = 190, top = Math.max(215, Math.ceil(longest * 0.87) + 20), size = 26;
     var right = Math.max(10, Math.ceil(longest * 0.5) + 10), legendHeight = 70;
     var gridBottom = top + rowNames.length * size;
-    var svg = el("svg", { viewBox: "0 0 " + (left + colNames.length * size + right) + " " + (gridBottom + legendHeight),
-      role: "img", "aria-label": figure.dataset.title || "", class: "kb-svg" });
+    // Natural size at one CSS pixel per unit, enlarged a little to fill a wide box; never shrunk: on a phone the
+    // box scrolls sideways instead (see .kb-chart-area in samverkan.css).
+    var width = left + colNames.length * size + right, height = gridBottom + legendHeight;
+    var scale = Math.max(1, Math.min(1.25, (holder.clientWidth || width) / width));
+    var svg = el("svg", { viewBox: "0 0 " + width + " " + height, width: Math.floor(width * scale),
+      height: Math.floor(height * scale), role: "img", "aria-label": figure.dataset.title || "", class: "kb-svg kb-heat" });
     heatLegend(svg, left, gridBottom + 18, size, max, Boolean(compare));
     colNames.forEach(function (c, j) {
       var x = left + j * size + size / 2;
@@ -110,14 +141,28 @@
     return svg;
   }
 
+  function drawFigure(figure) {
+    var rows = readData(figure), holder = figure.querySelector(".kb-chart-area");
+    if (!holder) return;
+    holder.textContent = "";
+    if (!rows.length) { holder.textContent = "Inga rader att visa ännu."; return; }
+    if (figure.dataset.chart === "heatmap") holder.appendChild(heatMap(figure, rows, holder));
+    else barChart(figure, rows, holder);
+    holder.setAttribute("data-width", holder.clientWidth);
+    figure.setAttribute("data-drawn", rows.length);
+  }
+  function figures() { return Array.prototype.slice.call(document.querySelectorAll("figure.kb-chart")); }
   function draw() {
-    var figures = document.querySelectorAll("figure.kb-chart");
-    Array.prototype.forEach.call(figures, function (figure) {
-      var rows = readData(figure), holder = figure.querySelector(".kb-chart-area");
-      if (!holder) return;
-      if (!rows.length) { holder.textContent = "Inga rader att visa ännu."; return; }
-      holder.appendChild(figure.dataset.chart === "heatmap" ? heatMap(figure, rows) : barChart(figure, rows));
-      figure.setAttribute("data-drawn", rows.length);
+    figures().forEach(drawFigure);
+    var pending = null;
+    window.addEventListener("resize", function () {  // a rotated phone or a resized window: lay out again
+      clearTimeout(pending);
+      pending = setTimeout(function () {
+        figures().forEach(function (figure) {
+          var holder = figure.querySelector(".kb-chart-area");
+          if (holder && String(holder.clientWidth) !== holder.getAttribute("data-width")) drawFigure(figure);
+        });
+      }, 150);
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw); else draw();

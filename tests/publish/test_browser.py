@@ -152,6 +152,37 @@ def test_charts(page, server):
     assert page.errors == []
 
 
+RENDERED_LABEL_SIZES = """(sel) => Array.from(document.querySelectorAll(sel)).map(t => {
+    // the size on screen: the CSS font size times the scale of the SVG drawing it sits in
+    const m = t.getScreenCTM();
+    return [t.textContent, parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b)]; })"""
+
+
+def test_charts_on_a_phone(page, server):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "/diagram", wait_until="networkidle")
+    page.wait_for_selector("#diagram-heatmap[data-drawn]")
+    assert page.locator("#diagram-t1 rect.kb-bar").count() == 15
+    labels = page.evaluate(RENDERED_LABEL_SIZES, "figure.kb-chart text.kb-label, figure.kb-chart text.kb-value")
+    assert len(labels) > 50
+    assert [name for name, size in labels if size < 10] == []
+    # a bar chart follows its box; labels that do not fit are shortened and keep the full text in a <title>
+    assert page.evaluate(
+        """Array.from(document.querySelectorAll('figure.kb-chart[data-chart=bar] svg')).every(svg =>
+             svg.getBoundingClientRect().right <= svg.parentElement.getBoundingClientRect().right + 1)"""
+    )
+    assert page.evaluate(
+        """Array.from(document.querySelectorAll('text.kb-label[data-full]')).every(t =>
+             t.firstChild.nodeValue.endsWith('…') && t.querySelector('title').textContent === t.dataset.full)"""
+    )
+    # only the heat map is wider than the phone, and it scrolls inside its own box, not the page
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    area = page.locator("#diagram-heatmap .kb-chart-area")
+    assert area.evaluate("a => getComputedStyle(a).overflowX") == "auto"
+    shot(page, "diagram-telefon")
+    assert page.errors == []
+
+
 def test_forum_map(page, server):
     page.goto(server + "/samverkan/forums", wait_until="networkidle")
     page.wait_for_selector(".leaflet-marker-icon", timeout=15000)
@@ -182,9 +213,31 @@ def test_network_on_a_phone(page, server):
     assert page.locator(".kb-filters .kb-swatch").count() == 7
     assert not [w for w in page.warnings if "wheel" in w.lower()]
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    # not a hairball: forms, themes and development areas start unchecked and hidden
+    boxes = page.evaluate(
+        """Object.fromEntries(Array.from(document.querySelectorAll('input[data-kind-filter]'))
+             .map(b => [b.dataset.kindFilter, b.checked]))"""
+    )
+    assert boxes == {"forum": True, "department": True, "category": True, "goal_area": True,
+                     "form": False, "theme": False, "development_area": False}
+    shown = page.evaluate("Array.from(new Set(window.kbNetwork.nodes(':visible').map(n => n.data('kind'))))")
+    assert set(shown) <= {"forum", "department", "category", "goal_area"} and "department" in shown
+    assert page.evaluate("window.kbNetwork.nodes('[kind = \"form\"]').every(n => n.hasClass('dolt'))")
+    # at the start only forums and departments are labelled, in a readable size; zooming in labels the rest
+    labelled = """(() => { const cy = window.kbNetwork;
+                   const on = cy.nodes(':visible').filter(n => n.style('label') !== '');
+                   return [Array.from(new Set(on.map(n => n.data('kind')))).sort(),
+                           Math.min(...on.map(n => parseFloat(n.renderedStyle('font-size'))))]; })()"""
+    kinds, size = page.evaluate(labelled)
+    assert kinds == ["department", "forum"] and size >= 10
     shot(page, "natverk-telefon")
+    page.evaluate("window.kbNetwork.zoom(window.kbNetwork.zoom() * 2.5)")
+    kinds, size = page.evaluate(labelled)
+    assert kinds == ["category", "department", "forum", "goal_area"] and size >= 10
+    page.locator("input[data-kind-filter=form]").check()
+    assert page.evaluate("window.kbNetwork.nodes('[kind = \"form\"]:visible').length") > 0
     page.locator("input[data-kind-filter=department]").uncheck()
-    hidden = page.evaluate("window.kbNetwork.nodes('.dolt').length")
+    hidden = page.evaluate("window.kbNetwork.nodes('.dolt[kind = \"department\"]').length")
     assert hidden == page.evaluate("window.kbNetwork.nodes('[kind = \"department\"]').length") > 0
     node = page.evaluate(
         """(() => { const cy = window.kbNetwork;
