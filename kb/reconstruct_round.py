@@ -10,9 +10,8 @@ from ingest.figures import load_published_figures
 from ingest.forms import DepartmentResponse, FormsExport
 from ingest.reference import Reference, load_reference
 from ingest.values import parse_amount, parse_percent
-from kb.build import build
 from kb.paths import DEFAULT_DB
-from kb.survey import discard_previous, restore_previous, store_export
+from kb.survey import store_and_build
 
 NOTICE = (
     "Rekonstruktion förenlig med rapportens tabeller, framräknad med `kb reconstruct`. "
@@ -78,14 +77,7 @@ def reconstruct_round(round_: int, seed: int, db_path: Path = DEFAULT_DB, export
             "constraints": [{"id": r["id"], "holds": bool(r["holds"])} for r in reconstruction.constraint_results],
         },
     }
-    exports_dir.mkdir(parents=True, exist_ok=True)
-    store_export(export, reference, round_, exports_dir, manifest)
-    try:
-        build(db_path, exports_dir)
-    except BaseException:
-        restore_previous(round_, exports_dir)
-        raise
-    discard_previous(round_, exports_dir)
+    store_and_build(export, reference, round_, exports_dir, manifest, db_path)
     return {
         "departments": len(export.responses),
         "collaborations": len(reconstruction.collaborations),

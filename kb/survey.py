@@ -64,6 +64,20 @@ def discard_previous(round_: int, exports_dir: Path) -> None:
     shutil.rmtree(exports_dir / f".{round_}.previous", ignore_errors=True)
 
 
+def store_and_build(
+    export: FormsExport, reference: Reference, round_: int, exports_dir: Path, manifest: dict, db_path: Path
+) -> None:
+    """Store the round's export and rebuild the db; on failure the previous stored export comes back."""
+    exports_dir.mkdir(parents=True, exist_ok=True)
+    store_export(export, reference, round_, exports_dir, manifest)
+    try:
+        build(db_path, exports_dir)
+    except BaseException:
+        restore_previous(round_, exports_dir)
+        raise
+    discard_previous(round_, exports_dir)
+
+
 def ingest_forms(
     file: Path,
     round_: int,
@@ -90,13 +104,7 @@ def ingest_forms(
         "rows": export.rows,
         "ingested_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
-    store_export(export, reference, round_, exports_dir, manifest)
-    try:
-        build(db_path, exports_dir)
-    except BaseException:
-        restore_previous(round_, exports_dir)
-        raise
-    discard_previous(round_, exports_dir)
+    store_and_build(export, reference, round_, exports_dir, manifest, db_path)
     return {
         "round": round_,
         "file": Path(file).name,

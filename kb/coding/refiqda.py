@@ -116,6 +116,21 @@ def _variable_value(parent: ET.Element, name: str, value: Any, type_: str) -> No
     ET.SubElement(vv, f"{{{PROJECT_NS}}}{type_}Value").text = str(value)
 
 
+def _add_coding(selection: ET.Element, ns: str, coding_row: dict[str, Any]) -> None:
+    """The Coding of a selection; a rejected coding has none (its status travels in the description)."""
+    if coding_row["status"] == REJECTED:
+        return
+    coding = ET.SubElement(
+        selection,
+        f"{{{ns}}}Coding",
+        {
+            "guid": guid("coding", coding_row["id"]),
+            "creatingUser": guid("user", coding_row["decided_by"] or coding_row["coder"]),
+        },
+    )
+    ET.SubElement(coding, f"{{{ns}}}CodeRef", {"targetGUID": guid("theme", coding_row["theme_id"])})
+
+
 def export_qdpx(db: sqlite_utils.Database, path: Path, include_proposed: bool = False) -> dict[str, int]:
     """Write statements and their codings as a .qdpx project (accepted codings unless include_proposed).
 
@@ -191,14 +206,7 @@ def export_qdpx(db: sqlite_utils.Database, path: Path, include_proposed: bool = 
                     },
                 )
                 ET.SubElement(sel, f"{{{p}}}Description").text = own
-                if c["status"] == REJECTED:
-                    continue
-                coding = ET.SubElement(
-                    sel,
-                    f"{{{p}}}Coding",
-                    {"guid": guid("coding", c["id"]), "creatingUser": guid("user", c["decided_by"] or c["coder"])},
-                )
-                ET.SubElement(coding, f"{{{p}}}CodeRef", {"targetGUID": guid("theme", c["theme_id"])})
+                _add_coding(sel, p, c)
             for c, own in whole:
                 # A whole-statement coding: a selection over the full text, marked in its description.
                 sel = ET.SubElement(
@@ -215,14 +223,7 @@ def export_qdpx(db: sqlite_utils.Database, path: Path, include_proposed: bool = 
                 ET.SubElement(sel, f"{{{p}}}Description").text = json.dumps(
                     json.loads(own) | {"whole": True}, ensure_ascii=False, sort_keys=True
                 )
-                if c["status"] == REJECTED:
-                    continue
-                coding = ET.SubElement(
-                    sel,
-                    f"{{{p}}}Coding",
-                    {"guid": guid("coding", c["id"]), "creatingUser": guid("user", c["decided_by"] or c["coder"])},
-                )
-                ET.SubElement(coding, f"{{{p}}}CodeRef", {"targetGUID": guid("theme", c["theme_id"])})
+                _add_coding(sel, p, c)
             if s["round"] is not None:
                 _variable_value(source, "omgång", s["round"], "Integer")
             _variable_value(
