@@ -305,19 +305,12 @@ def parse_export(
             if role == "personal":
                 continue
             if role == "category":
-                for choice in _split_choices(value):
-                    form_id = forms.get(choice)
-                    if form_id is None:
-                        errors.append(InputError(name, number, column, forms.unknown_message(choice, "samverkansform")))
-                    else:
-                        response.collaborations.add((detail, form_id))
+                for form_id in _resolve_choices(value, forms, "samverkansform", name, number, column, errors):
+                    response.collaborations.add((detail, form_id))
             elif role == "goal_areas":
-                for choice in _split_choices(value):
-                    goal_id = goals.get(choice)
-                    if goal_id is None:
-                        errors.append(InputError(name, number, column, goals.unknown_message(choice, "delmålområde")))
-                    else:
-                        response.goal_areas.add(goal_id)
+                response.goal_areas.update(
+                    _resolve_choices(value, goals, "delmålområde", name, number, column, errors)
+                )
             elif role in {"funding", "staffed"}:
                 _merge_single(response, role, value, number, column, name, errors)
             elif role == "respondents":
@@ -339,6 +332,19 @@ def parse_export(
         responses=dict(sorted(responses.items())),
         funding_year=funding_year,
     )
+
+
+def _resolve_choices(value: str, resolver, what: str, name: str, number: int, column: str,
+                     errors: list[InputError]) -> list[str]:
+    """The ids of a multiple-choice cell; an unknown choice is an error with the nearest valid name."""
+    ids = []
+    for choice in _split_choices(value):
+        entity_id = resolver.get(choice)
+        if entity_id is None:
+            errors.append(InputError(name, number, column, resolver.unknown_message(choice, what)))
+        else:
+            ids.append(entity_id)
+    return ids
 
 
 def _merge_single(
