@@ -14,9 +14,9 @@ from pathlib import Path
 
 from ingest.forms import expected_headings
 from ingest.reference import load_reference
-from kb.build import build
-from kb.survey import FORMS_METADATA_HEADINGS, ingest_forms
-from kb.verify import verify
+from kb.pipeline import build, ingest_forms
+from kb.survey.forms import FORMS_METADATA_HEADINGS
+from kb.survey.verify import verify
 
 
 def synthetic_export(path: Path, rows: int, round_: int, seed: int = 1) -> None:
@@ -51,7 +51,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         timed("kb build (committed inputs, incl. the 2022 round)", build, tmp_path / "kb.db")
-        from kb.db import open_db
+        from kb.core.db import open_db
 
         timed("kb verify", verify, open_db(tmp_path / "kb.db"))
         export = tmp_path / "big.csv"

@@ -31,10 +31,10 @@ sys.path.insert(0, str(ROOT))
 
 from ingest.graph_data import load_graph_data  # noqa: E402
 from ingest.reference import load_reference  # noqa: E402
-from kb import metrics_igraph  # noqa: E402
-from kb.gaps import Incidence, Relevance, compute_gaps  # noqa: E402
-from kb.graph import RoundData, breadth, build_graph, nodes_of  # noqa: E402
-from kb.metrics import communities, graph_metrics, node_metrics, two_mode, two_mode_centralities  # noqa: E402
+from kb.graph import metrics_igraph  # noqa: E402
+from kb.graph.gaps import Incidence, Relevance, compute_gaps  # noqa: E402
+from kb.graph.incidence import RoundData, breadth, build_graph, nodes_of  # noqa: E402
+from kb.graph.metrics import communities, graph_metrics, node_metrics, two_mode, two_mode_centralities  # noqa: E402
 
 # Share of departments working with each category and reporting each goal area, from Tables 1 and 6 (of 9).
 CATEGORY_SHARE = [9, 5, 7, 4, 6, 6, 8, 6, 7, 5, 5, 6, 6, 7, 6]
@@ -82,7 +82,7 @@ def timed(label: str, results: dict, fn, *args, **kwargs):
 
 def municipality_aggregate(data: RoundData):
     """Municipality x category two-mode graph (weight = departments), where exact centralities are cheap."""
-    from kb.graph import build_graph as build
+    from kb.graph.incidence import build_graph as build
 
     municipality = {d: d.split("-forvaltning-")[0] for d, _, _ in data.entities["department"]}
     munis = sorted(set(municipality.values()))
@@ -153,7 +153,7 @@ def time_kb_gaps(db: Path, runs: int = 7) -> list[float]:
     if probe.returncode == 0:
         command = [str(kb), "gaps", "--db", str(db)]
     else:
-        command = [sys.executable, "-c", "import sys; from kb.graph_commands import gaps; gaps(sys.argv[1:])",
+        command = [sys.executable, "-c", "import sys; from kb.graph.commands import gaps; gaps(sys.argv[1:])",
                    "--db", str(db)]
     times = []
     for _ in range(runs):
@@ -213,9 +213,9 @@ def main() -> None:
     print(f"  peak memory (whole run) {peak:.0f} MiB")
 
     print("kb gaps on the default database:")
-    from kb.build import build
-    from kb.db import open_db
-    from kb.graph_store import table_names, write_graph_tables
+    from kb.core.db import open_db
+    from kb.graph.store import table_names, write_graph_tables
+    from kb.pipeline import build
 
     default = ROOT / "data" / "samverkan.db"
     with tempfile.TemporaryDirectory() as tmp:

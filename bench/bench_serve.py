@@ -27,8 +27,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kb.paths import DEFAULT_DB  # noqa: E402
-from kb.serve import METADATA, SETTINGS  # noqa: E402
+from kb.core.paths import DEFAULT_DB  # noqa: E402
+from kb.publish.serve import METADATA, SETTINGS  # noqa: E402
 
 ENDPOINTS = {
     "tabellsida": "/samverkan/forums",
@@ -36,7 +36,8 @@ ENDPOINTS = {
     "JSON": "/samverkan/statements.json?_shape=array&_size=100",
 }
 OURS = (
-    "from kb.serve import serve; import sys; from pathlib import Path; serve(Path(sys.argv[1]), port=int(sys.argv[2]))"
+    "from kb.publish.serve import serve; import sys; from pathlib import Path; "
+    "serve(Path(sys.argv[1]), port=int(sys.argv[2]))"
 )
 PLAIN = """
 import sys

@@ -27,8 +27,8 @@ from ingest.forms import (
 )
 from ingest.reference import Reference
 from ingest.yamlfile import check_keys, read_yaml, strip_lines
-from kb.errors import InputError, InputErrors
-from kb.paths import INGEST_DIR
+from kb.core.errors import InputError, InputErrors
+from kb.core.paths import INGEST_DIR
 
 EXPORTS_DIR = INGEST_DIR / "data"
 MANIFEST = "manifest.yml"

@@ -17,8 +17,8 @@ from ingest.values import (
     parse_percent,
 )
 from ingest.yamlfile import check_keys, line_of, read_yaml, strip_lines
-from kb.errors import InputError, InputErrors
-from kb.paths import INGEST_DIR
+from kb.core.errors import InputError, InputErrors
+from kb.core.paths import INGEST_DIR
 
 REPORT_DIR = INGEST_DIR / "report"
 TOTAL_ROW_ID = "kommuntotal"

@@ -21,7 +21,7 @@ from ingest.redact import redact
 from ingest.reference import Reference, normalise_label
 from ingest.values import REPORTED, ValueParseError, parse_amount, parse_percent
 from ingest.yamlfile import read_yaml
-from kb.errors import InputError, InputErrors
+from kb.core.errors import InputError, InputErrors
 
 DEPARTMENT = "Förvaltning"
 CATEGORY_PREFIX = "Samverkan med: "

@@ -25,9 +25,9 @@ import yaml
 
 from ingest.reference import Reference, load_reference
 from ingest.yamlfile import check_keys, line_of, read_yaml
-from kb.errors import InputError, InputErrors
-from kb.paths import INGEST_DIR
-from kb.slug import slugify
+from kb.core.errors import InputError, InputErrors
+from kb.core.paths import INGEST_DIR
+from kb.core.slug import slugify
 
 FORUMS_FILE = INGEST_DIR / "data" / "forums.yml"
 REGISTRY_SOURCE_ID = "forumregister"

@@ -13,8 +13,8 @@ import yaml
 
 from ingest.reference import Reference, Resolver, load_reference
 from ingest.yamlfile import check_keys, line_of, read_yaml
-from kb.errors import InputError, InputErrors
-from kb.paths import INGEST_DIR
+from kb.core.errors import InputError, InputErrors
+from kb.core.paths import INGEST_DIR
 
 RELEVANCE_FILE = INGEST_DIR / "relevance.yml"
 LADDER_FILE = INGEST_DIR / "ladder.yml"
@@ -276,7 +276,7 @@ def load_graph_data(reference: Reference | None = None) -> GraphData:
 
 def _display(path: Path) -> str:
     """A path as stored in the db: relative to the repository, so builds do not depend on where it lives."""
-    from kb.paths import ROOT
+    from kb.core.paths import ROOT
 
     try:
         return Path(path).resolve().relative_to(ROOT).as_posix()

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.yamlfile import check_keys, line_of, read_yaml
-from kb.errors import InputError, InputErrors
-from kb.paths import INGEST_DIR
-from kb.slug import slugify
+from kb.core.errors import InputError, InputErrors
+from kb.core.paths import INGEST_DIR
+from kb.core.slug import slugify
 
 REFERENCE_DIR = INGEST_DIR / "reference"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from kb.errors import InputError, InputErrors
+from kb.core.errors import InputError, InputErrors
 
 LINE_KEY = "__line__"
 

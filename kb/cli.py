@@ -9,16 +9,16 @@ from pathlib import Path
 import click
 
 from kb import __version__
-from kb.cli_common import db_option, fail
-from kb.errors import InputErrors
-from kb.output import format_option, render
-from kb.paths import DEFAULT_DB, INGEST_DIR
-from kb.provenance import echo_notice
-from kb.swedish_click import LazyGroup
+from kb.core.cli_common import db_option, fail
+from kb.core.errors import InputErrors
+from kb.core.output import format_option, render
+from kb.core.paths import DEFAULT_DB, INGEST_DIR
+from kb.core.swedish_click import LazyGroup
+from kb.survey.provenance import echo_notice
 
 
 def open_existing(db_path: Path):
-    from kb.db import open_db
+    from kb.core.db import open_db
 
     try:
         return open_db(db_path)
@@ -30,8 +30,8 @@ def open_existing(db_path: Path):
     cls=LazyGroup,
     lazy={
         "code": "kb.coding.commands:code",
-        "gaps": "kb.graph_commands:gaps",
-        "breadth": "kb.graph_commands:breadth",
+        "gaps": "kb.graph.commands:gaps",
+        "breadth": "kb.graph.commands:breadth",
     },
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -53,8 +53,8 @@ def build(db_path: Path, if_stale: bool) -> None:
     Bygget skrivs till en temporär fil som ersätter databasen först när allt
     lyckats: ett misslyckat bygge lämnar den gamla databasen orörd.
     """
-    from kb.build import build as run_build
-    from kb.build import is_stale
+    from kb.pipeline import build as run_build
+    from kb.survey.build import is_stale
 
     if if_stale and not is_stale(db_path):
         click.echo(f"{db_path} är aktuell.")
@@ -76,8 +76,8 @@ def verify(db_path: Path, round_: int | None, fmt: str) -> None:
     Kända inkonsekvenser i rapporten (ingest/report/known_inconsistencies.yml)
     listas som kända. Slutstatus 0 när allt stämmer eller är känt, annars 1.
     """
-    from kb.verify import CHECK_LABELS, DISCREPANCY, KNOWN
-    from kb.verify import verify as run_verify
+    from kb.survey.verify import CHECK_LABELS, DISCREPANCY, KNOWN
+    from kb.survey.verify import verify as run_verify
 
     db = open_existing(db_path)
     if round_ is not None and not db.execute("SELECT 1 FROM rounds WHERE round = ?", [round_]).fetchone():
@@ -119,7 +119,7 @@ def verify(db_path: Path, round_: int | None, fmt: str) -> None:
     sys.exit(0 if result["ok"] else 1)
 
 
-@cli.group(cls=LazyGroup, lazy={"forums": "kb.publish_commands:ingest_forums"})
+@cli.group(cls=LazyGroup, lazy={"forums": "kb.publish.commands:ingest_forums"})
 def ingest() -> None:
     """Läs in nya källfiler (enkätsvar, forum) i kunskapsbasen."""
 
@@ -145,7 +145,7 @@ def ingest_forms(file: Path, round_: int, columns: Path | None, db_path: Path, d
     från e-post, telefonnummer och personnummer. En rensad kopia sparas under
     ingest/data/ÅR/ och ersätter omgångens tidigare svar, och databasen byggs om.
     """
-    from kb.survey import ingest_forms as run_ingest
+    from kb.pipeline import ingest_forms as run_ingest
 
     try:
         summary = run_ingest(file, round_, db_path, data_dir, columns=columns)
@@ -159,7 +159,7 @@ def ingest_forms(file: Path, round_: int, columns: Path | None, db_path: Path, d
     )
 
 
-@cli.group(cls=LazyGroup, lazy={"forums": "kb.publish_commands:template_forums"})
+@cli.group(cls=LazyGroup, lazy={"forums": "kb.publish.commands:template_forums"})
 def template() -> None:
     """Skriv tomma mallar för källfiler."""
 
@@ -169,7 +169,7 @@ def template() -> None:
 @click.option("--round", "round_", type=int, default=2024, show_default=True, help="Omgångens år.")
 def template_forms(path: Path, round_: int) -> None:
     """Skriv en tom enkätmall (.xlsx) med alla kolumner och ett blad med giltiga val."""
-    from kb.survey import write_forms_template
+    from kb.survey.forms import write_forms_template
 
     if path.suffix.lower() != ".xlsx":
         fail("mallen skrivs som .xlsx: ange en sökväg som slutar på .xlsx")
@@ -190,7 +190,7 @@ def reconstruct(round_: int, seed: int, db_path: Path) -> None:
     (ingest/reconstruction.yml). Resultatet sparas under ingest/data/ÅR/ med
     källan "rekonstruktion", och databasen byggs om.
     """
-    from kb.reconstruct_round import reconstruct_round
+    from kb.pipeline import reconstruct_round
 
     try:
         summary = reconstruct_round(round_, seed, db_path)
@@ -222,9 +222,9 @@ def serve(db_path: Path, host: str, port: int) -> None:
     Bygger databasen först om den saknas eller är inaktuell (bara för
     standarddatabasen), och startar sedan Datasette på http://HOST:PORT/.
     """
-    from kb.build import build as run_build
-    from kb.build import is_stale
-    from kb.serve import serve as run_serve
+    from kb.pipeline import build as run_build
+    from kb.publish.serve import serve as run_serve
+    from kb.survey.build import is_stale
 
     if db_path == DEFAULT_DB and is_stale(db_path):
         click.echo("Databasen saknas eller är inaktuell: bygger den först ...")
@@ -243,8 +243,8 @@ def serve(db_path: Path, host: str, port: int) -> None:
     lazy={
         "qdc": "kb.coding.commands:export_qdc",
         "qdpx": "kb.coding.commands:export_qdpx",
-        "graph": "kb.graph_commands:export_graph",
-        "dcat": "kb.publish_commands:export_dcat",
+        "graph": "kb.graph.commands:export_graph",
+        "dcat": "kb.publish.commands:export_dcat",
     },
 )
 def export_group() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from kb.build import build
-from kb.db import open_db
+from kb.core.db import open_db
+from kb.pipeline import build
 
 
 @pytest.fixture(scope="session")

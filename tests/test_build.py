@@ -3,11 +3,13 @@ import sqlite3
 import pytest
 
 import ingest.figures
-import kb.build
-from kb.build import build, is_stale
-from kb.db import open_db, table_contents
-from kb.errors import InputErrors
-from kb.paths import DEFAULT_DB
+import kb.pipeline
+import kb.survey.build
+from kb.core.db import open_db, table_contents
+from kb.core.errors import InputErrors
+from kb.core.paths import DEFAULT_DB
+from kb.pipeline import build
+from kb.survey.build import is_stale
 
 
 def test_build_creates_every_contract_table_and_view(built_db):
@@ -74,7 +76,7 @@ def test_failed_build_leaves_the_old_db_untouched(tmp_path, monkeypatch):
     table3.write_text(table3.read_text(encoding="utf-8").replace('"5,8"', "fem"), encoding="utf-8")
     monkeypatch.setattr(ingest.figures, "REPORT_DIR", broken)
     monkeypatch.setattr(
-        kb.build, "load_published_figures", lambda ref: ingest.figures.load_published_figures(ref, broken)
+        kb.survey.build, "load_published_figures", lambda ref: ingest.figures.load_published_figures(ref, broken)
     )
     with pytest.raises(InputErrors) as caught:
         build(path)
@@ -92,7 +94,7 @@ def test_failure_while_writing_leaves_the_old_db_untouched(tmp_path, monkeypatch
     def explode(db, inputs):
         raise sqlite3.IntegrityError("boom")
 
-    monkeypatch.setattr(kb.build, "write_reference", explode)
+    monkeypatch.setattr(kb.pipeline, "STAGE_WRITERS", (explode, *kb.pipeline.STAGE_WRITERS[1:]))
     with pytest.raises(sqlite3.IntegrityError):
         build(path)
     assert path.read_bytes() == before
@@ -109,7 +111,7 @@ def test_committed_db_equals_a_fresh_build(built_db_path):
 
 
 def test_no_stored_value_depends_on_where_the_repository_lives(built_db):
-    from kb.paths import ROOT
+    from kb.core.paths import ROOT
 
     for table in built_db.table_names():
         for column in built_db[table].columns:

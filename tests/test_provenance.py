@@ -26,7 +26,7 @@ def test_json_stays_parseable_and_the_notice_goes_to_stderr(built_db_path):
 
 
 def test_real_survey_rounds_get_no_notice(built_db):
-    from kb.provenance import reconstruction_notice
+    from kb.survey.provenance import reconstruction_notice
 
     built_db.execute("UPDATE sources SET kind = 'enkatexport' WHERE id = 'rekonstruktion-2022'")
     assert reconstruction_notice(built_db.conn, 2022) is None

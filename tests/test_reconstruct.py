@@ -9,8 +9,9 @@ import pytest
 
 from ingest.figures import load_published_figures
 from ingest.reference import load_reference
-from kb.errors import InputErrors
-from kb.reconstruct import (
+from kb.core.errors import InputErrors
+from kb.core.rounding import round_half_up
+from kb.survey.reconstruct import (
     CONSTRAINTS_PATH,
     Reconstruction,
     ReconstructionError,
@@ -19,7 +20,6 @@ from kb.reconstruct import (
     load_constraints,
     solve,
 )
-from kb.rounding import round_half_up
 
 OTHER_SEED = 3
 

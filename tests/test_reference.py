@@ -4,7 +4,7 @@ import pytest
 
 from ingest.figures import load_published_figures, load_report_statements
 from ingest.reference import REFERENCE_DIR, load_reference
-from kb.errors import InputErrors
+from kb.core.errors import InputErrors
 
 
 @pytest.fixture(scope="module")

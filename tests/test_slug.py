@@ -1,6 +1,6 @@
 import pytest
 
-from kb.slug import slugify
+from kb.core.slug import slugify
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import cli
-from kb.verify import DISCREPANCY, KNOWN, verify
+from kb.survey.verify import DISCREPANCY, KNOWN, verify
 
 
 def findings(result, status):

@@ -1,7 +1,7 @@
 import pytest
 
 from ingest.yamlfile import LINE_KEY, read_yaml
-from kb.errors import InputErrors
+from kb.core.errors import InputErrors
 
 
 def test_lines_are_recorded_and_dates_stay_text(tmp_path):

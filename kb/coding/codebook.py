@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.yamlfile import LINE_KEY, check_keys, line_of, read_yaml
-from kb.errors import InputError, InputErrors
-from kb.paths import INGEST_DIR
+from kb.core.errors import InputError, InputErrors
+from kb.core.paths import INGEST_DIR
 
 DEFAULT_CODEBOOK = INGEST_DIR / "codebook.yml"
 KINDS = ("svarighet", "positivt")

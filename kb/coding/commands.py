@@ -13,10 +13,10 @@ from typing import Any
 
 import click
 
-from kb.cli_common import db_option, fail
-from kb.errors import InputErrors
-from kb.paths import DEFAULT_DB
-from kb.swedish_click import SwedishCommand, SwedishGroup
+from kb.core.cli_common import db_option, fail
+from kb.core.errors import InputErrors
+from kb.core.paths import DEFAULT_DB
+from kb.core.swedish_click import SwedishCommand, SwedishGroup
 
 
 def _open_db(path: Path):
@@ -37,7 +37,7 @@ def _codebook(path: Path | None):
 
 
 def _print_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None) -> None:
-    from kb.output import render
+    from kb.core.output import render
 
     if fmt == "table":
         rows = [{k: _cell(v) for k, v in row.items()} for row in rows]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from kb.errors import InputError, InputErrors
-from kb.paths import INGEST_DIR
+from kb.core.errors import InputError, InputErrors
+from kb.core.paths import INGEST_DIR
 
 DECISIONS_PATH = INGEST_DIR / "data" / "coding_decisions.csv"
 COLUMNS = [

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.coding.agreement import cohen_kappa
-from kb.errors import InputError, InputErrors
+from kb.core.errors import InputError, InputErrors
 
 
 def read_rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[dict[str, str]]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.coding.codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
-from kb.paths import ROOT
+from kb.core.paths import ROOT
 
 PIPELINE_VERSION = "1"
 DEFAULT_CACHE = ROOT / ".cache" / "kb-coding"

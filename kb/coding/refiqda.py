@@ -23,7 +23,7 @@ import sqlite_utils
 
 from kb.coding.codebook import Codebook
 from kb.coding.store import ACCEPTED, PROPOSED, REJECTED, coding_id, ensure_coding_schema
-from kb.errors import InputError, InputErrors
+from kb.core.errors import InputError, InputErrors
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kb.coding.codebook import DEVELOPMENT_AREAS, load_codebook
-from kb.errors import InputErrors
+from kb.core.errors import InputErrors
 
 SVARIGHET = [
     "tid",

@@ -4,11 +4,11 @@ import pytest
 
 from kb.coding.decisions import apply_decisions, save_decisions
 from kb.coding.store import add_human_coding, decide
-from kb.errors import InputErrors
+from kb.core.errors import InputErrors
 
 
 def test_decisions_are_saved_and_replayed(built_db, built_db_path, tmp_path):
-    from kb.db import open_db
+    from kb.core.db import open_db
 
     proposal = next(built_db.query("SELECT id FROM codings WHERE status = 'forslag' ORDER BY id LIMIT 1"))["id"]
     decide(built_db, proposal, "avvisad", "anna")
@@ -39,7 +39,7 @@ def test_a_decision_for_an_unknown_statement_is_an_error(built_db, tmp_path):
 
 def test_a_rejection_survives_a_new_codebook_version(built_db, built_db_path, tmp_path):
     """After a codebook change the machine proposes under a new coder id; the saved rejection still wins."""
-    from kb.db import open_db
+    from kb.core.db import open_db
 
     proposal = next(built_db.query(
         "SELECT * FROM codings WHERE status = 'forslag' AND negated = 0 ORDER BY id LIMIT 1"))

@@ -9,7 +9,7 @@ from lxml import etree
 
 from kb.coding.refiqda import export_qdc, export_qdpx, guid, import_qdpx
 from kb.coding.store import ACCEPTED, add_human_coding, decide, ensure_coding_schema, write_codebook
-from kb.errors import InputErrors
+from kb.core.errors import InputErrors
 from tests.coding.conftest import XSD_DIR, make_db
 
 
@@ -138,7 +138,7 @@ def test_import_from_other_tool(db, tmp_path, codebook):
 
 
 def test_import_rejects_bad_file(db, tmp_path):
-    from kb.errors import InputErrors
+    from kb.core.errors import InputErrors
 
     ensure_coding_schema(db)
     bad = tmp_path / "bad.qdpx"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.graph_store import write_graph_tables
+from kb.graph.store import write_graph_tables
 
 ROUND = 2099
 A, B, C, D = "miljokontoret", "stadsbyggnad", "kommunstyrelseforvaltningen", "kultur-och-fritidsforvaltningen"
@@ -135,7 +135,7 @@ def full_fixture_db(built_db):
 @pytest.fixture(scope="session")
 def graph_db_path(built_db_path, tmp_path_factory):
     """The repository's build (2022 responses) with the graph tables written, shared read-only."""
-    from kb.db import open_db
+    from kb.core.db import open_db
 
     path = tmp_path_factory.mktemp("graph") / "graph.db"
     path.write_bytes(built_db_path.read_bytes())

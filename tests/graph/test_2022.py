@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from kb.graph_store import read_gaps
+from kb.graph.store import read_gaps
 
 FIVE = {"livsmedelsforsorjning", "hallbar-bebyggelsestruktur", "hallbar-infrastruktur", "cirkular-ekonomi",
         "god-hushallning"}

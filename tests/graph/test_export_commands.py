@@ -7,9 +7,9 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kb.graph_commands import breadth, export_graph, gaps
-from kb.graph_export import FORMATS, graph_from_tables, write_graph
-from kb.swedish_click import SwedishGroup
+from kb.core.swedish_click import SwedishGroup
+from kb.graph.commands import breadth, export_graph, gaps
+from kb.graph.export import FORMATS, graph_from_tables, write_graph
 
 from .conftest import ROUND
 
@@ -147,7 +147,7 @@ def test_gaps_path_imports_no_heavy_modules():
     import subprocess
     import sys
 
-    code = ("import sys, kb.graph_commands, kb.graph_store; "
+    code = ("import sys, kb.graph.commands, kb.graph.store; "
             "heavy = [m for m in ('networkx', 'spacy', 'scipy', 'numpy') if m in sys.modules]; "
             "print(','.join(heavy))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from kb.gaps import (
+from kb.graph.gaps import (
     Incidence,
     Relevance,
     benjamini_hochberg,
@@ -13,7 +13,7 @@ from kb.gaps import (
     kendall_tau_b,
     score_category_goal,
 )
-from kb.graph_store import read_gaps
+from kb.graph.store import read_gaps
 
 from .conftest import ROUND, A, B, C, D
 
@@ -66,7 +66,7 @@ def test_direct_links_change_the_basis():
                               [("d1", "g"), ("d2", "g")], category_goal_links=[("d1", "c", "g")])
     rel = Relevance({("c", "g"): 2}, {}, {})
     assert score_category_goal(inc, rel)["c", "g"]["x"] == 1  # inferred would be 2
-    from kb.gaps import category_goal_rows
+    from kb.graph.gaps import category_goal_rows
 
     labels = {"category": {"c": "C"}, "goal_area": {"g": "G"}, "department": {"d1": "D1", "d2": "D2"}}
     (row,) = category_goal_rows(inc, rel, labels)

@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from kb.graph import breadth, build_graph, node_id
-from kb.graph_store import read_breadth, read_round
+from kb.graph.incidence import breadth, build_graph, node_id
+from kb.graph.store import read_breadth, read_round
 
 from .conftest import ROUND, A, B, C, D, add_round
 

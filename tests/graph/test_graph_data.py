@@ -6,7 +6,7 @@ import pytest
 
 from ingest.graph_data import load_ladder, load_relevance
 from ingest.reference import load_reference
-from kb.errors import InputErrors
+from kb.core.errors import InputErrors
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,8 @@ import networkx as nx
 import pytest
 from networkx.algorithms import bipartite
 
-from kb.graph import build_graph, node_id
-from kb.graph_store import read_round
-from kb.metrics import (
+from kb.graph.incidence import build_graph, node_id
+from kb.graph.metrics import (
     department_projection,
     diversity,
     freeman_centralization,
@@ -21,6 +20,7 @@ from kb.metrics import (
     two_mode_degree_centralization,
     two_mode_density,
 )
+from kb.graph.store import read_round
 
 from .conftest import ROUND, A, B, C, D
 

@@ -9,10 +9,9 @@ import networkx as nx
 import pytest
 from networkx.algorithms import bipartite
 
-from kb import metrics_igraph
-from kb.graph import build_graph, node_id
-from kb.graph_store import read_round
-from kb.metrics import (
+from kb.graph import metrics_igraph
+from kb.graph.incidence import build_graph, node_id
+from kb.graph.metrics import (
     EXACT_LIMIT,
     communities,
     department_projection,
@@ -22,6 +21,7 @@ from kb.metrics import (
     two_mode,
     two_mode_centralities,
 )
+from kb.graph.store import read_round
 
 from .conftest import ROUND
 

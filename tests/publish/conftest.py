@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from ingest.forums import load_forums
-from kb.db import open_db
-from kb.forums import write_forums
-from kb.graph_store import write_graph_tables
-from kb.publish_db import enable_search
-from kb.serve import make_datasette
+from kb.core.db import open_db
+from kb.graph.store import write_graph_tables
+from kb.publish.forums import write_forums
+from kb.publish.publication import enable_search
+from kb.publish.serve import make_datasette
 
 FIXTURES = Path(__file__).with_name("fixtures")
 

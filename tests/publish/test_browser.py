@@ -15,8 +15,8 @@ import time
 
 import pytest
 
-from kb.paths import ROOT
-from kb.serve import make_datasette
+from kb.core.paths import ROOT
+from kb.publish.serve import make_datasette
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"

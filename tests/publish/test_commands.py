@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib import namespace as ns
 
-import kb.forums
-from kb.publish_commands import export_dcat, ingest_forums, template_forums
+import kb.publish.forums
+from kb.publish.commands import export_dcat, ingest_forums, template_forums
 
 from .conftest import FIXTURES
 
@@ -27,7 +27,7 @@ def db_copy(publish_db_path, tmp_path):
 def forums_file(tmp_path, monkeypatch):
     """Where an installed registry goes, redirected away from ingest/data/."""
     target = tmp_path / "ingest" / "forums.yml"
-    monkeypatch.setattr(kb.forums, "FORUMS_FILE", target)
+    monkeypatch.setattr(kb.publish.forums, "FORUMS_FILE", target)
     return target
 
 
@@ -73,30 +73,30 @@ def test_an_empty_registry_is_loaded_with_allow_empty(db_copy, forums_file, tmp_
 
 
 def test_a_failed_rebuild_removes_a_newly_installed_registry(db_copy, forums_file, monkeypatch):
-    import kb.build
+    import kb.survey.build
 
     def broken_build(*args, **kwargs):
         raise RuntimeError("bygget gick sönder")
 
-    monkeypatch.setattr(kb.build, "build", broken_build)
+    monkeypatch.setattr(kb.pipeline, "build", broken_build)
     assert not forums_file.exists()
     with pytest.raises(RuntimeError):
-        kb.forums.ingest_forums(db_copy, FIXTURES / "forums_with_coordinates.yml")
+        kb.pipeline.ingest_forums(db_copy, FIXTURES / "forums_with_coordinates.yml")
     assert not forums_file.exists()
     assert not forums_file.with_suffix(".yml.tmp").exists()
 
 
 def test_a_failed_rebuild_puts_the_previous_registry_back(db_copy, forums_file, monkeypatch):
-    import kb.build
+    import kb.survey.build
 
     def broken_build(*args, **kwargs):
         raise RuntimeError("bygget gick sönder")
 
-    monkeypatch.setattr(kb.build, "build", broken_build)
+    monkeypatch.setattr(kb.pipeline, "build", broken_build)
     forums_file.parent.mkdir(parents=True)
     forums_file.write_text("# previous\n", encoding="utf-8")
     with pytest.raises(RuntimeError):
-        kb.forums.ingest_forums(db_copy, FIXTURES / "forums_with_coordinates.yml")
+        kb.pipeline.ingest_forums(db_copy, FIXTURES / "forums_with_coordinates.yml")
     assert forums_file.read_text(encoding="utf-8") == "# previous\n"
     assert not forums_file.with_suffix(".yml.previous").exists()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ingest.forums import FORUMS_FILE, load_forums
-from kb.errors import InputErrors
-from kb.forums import write_forums, write_template
+from kb.core.errors import InputErrors
+from kb.publish.forums import write_forums, write_template
 
 from .conftest import FIXTURES
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import sqlite_utils
 
-from kb.serve import load_metadata
+from kb.publish.serve import load_metadata
 
 QUERY_TABLES = {"luckor": "gaps", "punkter_per_tema": "statement_themes"}
 EMPTY_PARAMS = "omgang=&status=&kategori=&delmalomrade=&tema="

@@ -10,9 +10,9 @@ from importlib.metadata import entry_points
 import pytest
 import sqlite_utils
 
-from kb.datasette_plugin import RateLimiter, is_offsite_redirect_path
-from kb.paths import ROOT
-from kb.serve import make_datasette
+from kb.core.paths import ROOT
+from kb.publish.plugin import RateLimiter, is_offsite_redirect_path
+from kb.publish.serve import make_datasette
 
 WRITE_PLUGINS = re.compile(r"write|insert|upload|edit|import|configure|delete|update|mutable", re.I)
 
@@ -78,7 +78,7 @@ def test_where_counts_as_sql_in_the_rate_limit(publish_db_path, get):
 
 
 def test_sql_argument_detection():
-    from kb.datasette_plugin import _has_sql_argument
+    from kb.publish.plugin import _has_sql_argument
 
     assert _has_sql_argument(b"sql=select+1") and _has_sql_argument(b"_where=1&_size=2")
     assert not _has_sql_argument(b"kind=r%C3%A5d") and not _has_sql_argument(b"_sort=name")
@@ -236,6 +236,6 @@ def test_view_filters_work_on_integer_columns(demo_ds, get):
 def test_plugin_entry_point_when_declared():
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     group = declared["project"].get("entry-points", {}).get("datasette", {})
-    assert "kb.datasette_plugin" in group.values()
+    assert "kb.publish.plugin" in group.values()
     installed = {e.value for e in entry_points(group="datasette")}
-    assert "kb.datasette_plugin" in installed, "reinstall the package (pip install -e .) to register the plugin"
+    assert "kb.publish.plugin" in installed, "reinstall the package (pip install -e .) to register the plugin"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kb.serve import DATABASE_NAME, datasette_args, make_datasette, published_path
+from kb.publish.serve import DATABASE_NAME, datasette_args, make_datasette, published_path
 
 
 @pytest.fixture(scope="module")

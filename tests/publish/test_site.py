@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import datasette
-from kb.serve import TEMPLATES, datasette_args, load_metadata
+from kb.publish.serve import TEMPLATES, datasette_args, load_metadata
 
 PAGES = ["/", "/om", "/diagram", "/forum", "/natverk", "/samverkan", "/samverkan/forums", "/samverkan/statements"]
 
@@ -111,7 +111,7 @@ def test_theme_matrix_describes_every_theme_column_with_its_codebook_label(publi
     import sqlite_utils
     import yaml
 
-    from kb.paths import ROOT
+    from kb.core.paths import ROOT
 
     columns = load_metadata()["databases"]["samverkan"]["tables"]["theme_matrix"]["columns"]
     codebook = yaml.safe_load((ROOT / "ingest" / "codebook.yml").read_text(encoding="utf-8"))
@@ -155,7 +155,7 @@ def test_canned_query_parameters_are_cast_where_compared_with_numbers():
 def test_network_page_names_every_node_type_with_its_colour(ds, get):
     import html
 
-    from kb.serve import STATIC
+    from kb.publish.serve import STATIC
 
     text = html.unescape(get(ds, "/natverk").text)
     intro = text[text.index("<h1>Nätverket</h1>") : text.index('<fieldset class="kb-filters">')]

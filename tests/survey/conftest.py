@@ -9,7 +9,7 @@ import pytest
 
 from ingest.forms import expected_headings
 from ingest.reference import load_reference
-from kb.survey import FORMS_METADATA_HEADINGS
+from kb.survey.forms import FORMS_METADATA_HEADINGS
 
 ROUND = 2024
 

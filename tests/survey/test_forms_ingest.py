@@ -6,11 +6,11 @@ import pytest
 from click.testing import CliRunner
 
 from ingest.forms import parse_export
-from kb.build import build
 from kb.cli import cli
-from kb.db import open_db, table_contents
-from kb.errors import InputErrors
-from kb.survey import ingest_forms, write_forms_template
+from kb.core.db import open_db, table_contents
+from kb.core.errors import InputErrors
+from kb.pipeline import build, ingest_forms
+from kb.survey.forms import write_forms_template
 
 from .conftest import ROUND, write_csv, write_xlsx
 

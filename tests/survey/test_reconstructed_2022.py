@@ -6,7 +6,7 @@ import yaml
 
 from ingest.exports import EXPORTS_DIR
 from ingest.redact import find_personal_data
-from kb.verify import DISCREPANCY, verify
+from kb.survey.verify import DISCREPANCY, verify
 
 
 def test_build_and_verify_recompute_the_report_from_response_rows(built_db):
@@ -52,7 +52,7 @@ def test_reconstruction_meets_every_constraint_it_claims(built_db):
     """Re-check the stored rows (not the solver's own report) against the tables and every constraint."""
     from ingest.figures import load_published_figures
     from ingest.reference import load_reference
-    from kb.reconstruct import Reconstruction, check, constraint_results, load_constraints
+    from kb.survey.reconstruct import Reconstruction, check, constraint_results, load_constraints
 
     reference = load_reference()
     figures = load_published_figures(reference)
@@ -94,8 +94,8 @@ def test_diagram1_follows_the_reports_words(built_db):
 
 
 def test_no_personal_data_anywhere_in_the_committed_database():
-    from kb.db import open_db
-    from kb.paths import DEFAULT_DB
+    from kb.core.db import open_db
+    from kb.core.paths import DEFAULT_DB
 
     built_db = open_db(DEFAULT_DB)
     found = []

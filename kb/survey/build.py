@@ -1,7 +1,8 @@
-"""`kb build`: load every source file under ingest/ and write the database atomically."""
+"""The atomic build: load every source file under ingest/, then run the stages' writers into a fresh db."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,15 +15,11 @@ from ingest.graph_data import GraphData, load_graph_data
 from ingest.reference import Reference, load_reference
 from ingest.values import STATUSES
 from kb import __version__
-from kb.coding import code_database
-from kb.coding.decisions import DECISIONS_PATH, apply_decisions
-from kb.db import atomic_database, create_schema
-from kb.fingerprint import fingerprint
-from kb.forums import write_forums
-from kb.graph_store import write_graph_tables
-from kb.paths import DEFAULT_DB
-from kb.publish_db import enable_search, write_verify_findings
-from kb.responses import write_responses
+from kb.core.db import atomic_database
+from kb.core.fingerprint import fingerprint
+from kb.core.paths import DEFAULT_DB
+from kb.survey.responses import write_responses
+from kb.survey.schema import create_schema
 
 
 @dataclass
@@ -36,7 +33,6 @@ class BuildInputs:
     exports: list[StoredExport]
     graph: GraphData | None = None
     forums: list[dict] = field(default_factory=list)
-    decisions_path: Path = DECISIONS_PATH
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -55,6 +51,7 @@ def load_inputs(exports_dir: Path = EXPORTS_DIR, forums_file: Path = FORUMS_FILE
 
 
 def write_reference(db: sqlite_utils.Database, inputs: BuildInputs) -> None:
+    """Sources, rounds, the reference lists and the report's published figures and statements."""
     ref = inputs.reference
     db["sources"].insert_all(ref.sources)
     db["value_statuses"].insert_all({"id": k, "label": v} for k, v in STATUSES.items())
@@ -66,31 +63,31 @@ def write_reference(db: sqlite_utils.Database, inputs: BuildInputs) -> None:
     db["known_inconsistencies"].insert_all(inputs.known_inconsistencies)
 
 
-def build(
-    db_path: Path | str = DEFAULT_DB, exports_dir: Path = EXPORTS_DIR, forums_file: Path = FORUMS_FILE
-) -> dict[str, int]:
-    """Build the database at db_path from ingest/; the old file survives any failure.
+StageWriter = Callable[[sqlite_utils.Database, BuildInputs], object]
 
-    Returns the row count of every table.
+
+def build_database(db_path: Path | str, inputs: BuildInputs, writers: Sequence[StageWriter]) -> dict[str, int]:
+    """Write a fresh database at db_path by running each stage's writer in order; atomic.
+
+    The writers come from the caller (kb.pipeline lists every stage's), so this stage never imports a
+    later one. The old file survives any failure. Returns the row count of every table.
     """
-    inputs = load_inputs(exports_dir, forums_file)
     with atomic_database(db_path) as db:
         create_schema(db)
-        write_reference(db, inputs)
-        write_forums(db, inputs.forums)
-        for stored in inputs.exports:
-            write_responses(db, stored)
-        db.conn.commit()
-        code_database(db, stamp=None)
-        apply_decisions(db, inputs.decisions_path)
-        write_verify_findings(db)
-        write_graph_tables(db, graph_data=inputs.graph)
-        enable_search(db)
+        for write in writers:
+            write(db, inputs)
         db["build_info"].insert_all(
             [{"key": "fingerprint", "value": fingerprint()}, {"key": "kb_version", "value": __version__}]
         )
         counts = {name: db[name].count for name in sorted(db.table_names())}
     return counts
+
+
+def write_survey_responses(db: sqlite_utils.Database, inputs: BuildInputs) -> None:
+    """Every stored round's responses, committed so the later stages read them."""
+    for stored in inputs.exports:
+        write_responses(db, stored)
+    db.conn.commit()
 
 
 def is_stale(db_path: Path | str = DEFAULT_DB) -> bool:

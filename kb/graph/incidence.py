@@ -12,7 +12,7 @@ development_area, theme. Edges carry ``kind`` ("department-category", ...) and `
 - theme-development_area: 1 (the development area addresses the difficulty theme).
 
 Goal areas are reported per department, not per category: there is no category-goal edge. Every
-category-goal link is an inference through departments (see kb.gaps).
+category-goal link is an inference through departments (see kb.graph.gaps).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from kb.rounding import round_half_up
+from kb.core.rounding import round_half_up
 
 KINDS = ("department", "category", "form", "goal_area", "forum", "development_area", "theme")
 
@@ -40,7 +40,7 @@ def split_node(node: str) -> tuple[str, str]:
 
 @dataclass
 class RoundData:
-    """The rows one round's graph is built from (read by kb.graph_store.read_round)."""
+    """The rows one round's graph is built from (read by kb.graph.store.read_round)."""
 
     round: int
     round_departments: int  # rounds.departments: the divisor of Table 3

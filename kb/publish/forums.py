@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
 
 from ingest.forums import FORUMS_FILE, LINKS, REGISTRY_SOURCE_ID, load_forums
-from kb.errors import InputError, InputErrors
+from kb.core.errors import InputError, InputErrors
 
 FORUMS_SQL = Path(__file__).with_name("forums.sql")
 LINK_TABLES = {
@@ -102,60 +104,59 @@ def write_forums(db: sqlite_utils.Database, records: list[dict]) -> dict[str, in
     return counts
 
 
-def ingest_forums(
-    db_path: Path | str, source: Path | str, install: bool = True, allow_empty: bool = False
-) -> dict[str, int]:
-    """Validate a registry file and load it (raises InputErrors; nothing is written on bad input).
+def read_registry(source: Path | str, allow_empty: bool = False) -> list[dict]:
+    """Validate a registry file (raises InputErrors naming file, line and field).
 
-    With install (the default) the file becomes ingest/data/forums.yml and the whole db is rebuilt, so
-    the graph, the gaps and the search index include the forums; if the build fails, the previous
-    registry file is put back (or the new one removed when there was none). Without install the forums are
-    only loaded into db_path, in one transaction. A registry without forums (the empty template) would wipe
-    the registry: it is refused unless allow_empty.
+    A registry without forums (the empty template) would wipe the registry: it is refused unless allow_empty.
     """
-    from kb.db import open_db
-
     source = Path(source)
     records = load_forums(source)
     if not records and not allow_empty:
-        raise InputErrors(
-            [
-                InputError(
-                    str(source),
-                    None,
-                    None,
-                    "registret innehåller inga forum och skulle tömma forumregistret; "
-                    "använd --allow-empty om det är meningen",
-                )
-            ]
+        message = (
+            "registret innehåller inga forum och skulle tömma forumregistret; använd --allow-empty om det är meningen"
         )
-    if not install:
-        db = open_db(db_path)
-        try:
-            with db.conn:
-                return write_forums(db, records)
-        finally:
-            db.close()
-    from kb.build import build
+        raise InputErrors([InputError(str(source), None, None, message)])
+    return records
 
-    FORUMS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    backup = FORUMS_FILE.with_suffix(".yml.previous")
-    existed = FORUMS_FILE.exists()
-    if existed:
-        shutil.copyfile(FORUMS_FILE, backup)
-    if source.resolve() != FORUMS_FILE.resolve():
-        tmp = FORUMS_FILE.with_suffix(".yml.tmp")
-        shutil.copyfile(source, tmp)
-        tmp.replace(FORUMS_FILE)
+
+def load_into(db_path: Path | str, records: list[dict]) -> dict[str, int]:
+    """Replace only the forum tables of an existing db, in one transaction (no rebuild)."""
+    from kb.core.db import open_db
+
+    db = open_db(db_path)
     try:
-        build(db_path, forums_file=FORUMS_FILE)
+        with db.conn:
+            return write_forums(db, records)
+    finally:
+        db.close()
+
+
+@contextmanager
+def staged_registry(source: Path | str, target: Path = FORUMS_FILE) -> Iterator[Path]:
+    """Make source the registry file for the body (a rebuild); if the body fails, the previous file comes back."""
+    source = Path(source)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    backup = target.with_suffix(".yml.previous")
+    existed = target.exists()
+    if existed:
+        shutil.copyfile(target, backup)
+    if source.resolve() != target.resolve():
+        tmp = target.with_suffix(".yml.tmp")
+        shutil.copyfile(source, tmp)
+        tmp.replace(target)
+    try:
+        yield target
     except BaseException:
         if existed:
-            backup.replace(FORUMS_FILE)
+            backup.replace(target)
         else:
-            FORUMS_FILE.unlink(missing_ok=True)
+            target.unlink(missing_ok=True)
         raise
     backup.unlink(missing_ok=True)
+
+
+def link_counts(records: list[dict]) -> dict[str, int]:
+    """Rows per forum table that records give."""
     counts = {"forums": len(records)}
     for kind, (table, _column) in LINK_TABLES.items():
         counts[table] = sum(len(r["links"].get(kind, [])) for r in records)

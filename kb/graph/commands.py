@@ -2,7 +2,7 @@
 
 Register in kb/cli.py: ``cli.add_command(gaps)``, ``cli.add_command(breadth)`` and
 ``export.add_command(export_graph, "graph")``. `kb gaps` and `kb breadth` read what `kb build` stored,
-through kb.graph_store's standard-library readers: no NetworkX import on their path.
+through kb.graph.store's standard-library readers: no NetworkX import on their path.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import click
 
-from kb.cli_common import db_option, fail
-from kb.output import format_option, render
-from kb.provenance import echo_notice
-from kb.swedish_click import SwedishCommand
+from kb.core.cli_common import db_option, fail
+from kb.core.output import format_option, render
+from kb.core.swedish_click import SwedishCommand
+from kb.survey.provenance import echo_notice
 
 GRAPH_FORMATS = ("gexf", "graphml", "json", "cytoscape", "kumu")
 GAP_TYPES = ("kategori-delmal", "delmal", "kategori-form", "forum", "tema")
@@ -39,7 +39,7 @@ round_option = click.option("--round", "round_", type=int, help="Omgång (år); 
 
 
 def _connect(db_path: Path, table: str) -> sqlite3.Connection:
-    from kb.graph_store import open_readonly, table_names
+    from kb.graph.store import open_readonly, table_names
 
     try:
         conn = open_readonly(db_path)
@@ -102,7 +102,7 @@ def gaps(round_: int | None, gap_type: str | None, category: str | None, goal: s
     siffrorna beskrivande utvecklingshypoteser, inte statistiska test.
     Kopplingen kategori-delmålområde är en slutledning via förvaltningarna.
     """
-    from kb.graph_store import read_gaps
+    from kb.graph.store import read_gaps
 
     if gap_type is not None and gap_type not in GAP_TYPES:
         hint = difflib.get_close_matches(gap_type, GAP_TYPES, n=1, cutoff=0.4)
@@ -179,7 +179,7 @@ def breadth(by: str, round_: int | None, fmt: str, db_path: Path) -> None:
     per kategori (tabell 1-4 och profil på delaktighetstrappan), per
     samverkansform (tabell 5) eller per delmålområde (tabell 6).
     """
-    from kb.graph_store import read_breadth
+    from kb.graph.store import read_breadth
 
     conn = _connect(db_path, "graph_nodes")
     round_ = _round(conn, "graph_nodes", round_)
@@ -200,7 +200,7 @@ def export_graph(path: Path, fmt: str, round_: int | None, db_path: Path) -> Non
     Noderna är förvaltningar, kategorier, samverkansformer, delmålområden och,
     när de finns, forum, utvecklingsområden och teman, med sina mått.
     """
-    from kb.graph_export import graph_from_tables, write_graph
+    from kb.graph.export import graph_from_tables, write_graph
 
     if fmt is None:
         fmt = {".gexf": "gexf", ".graphml": "graphml", ".json": "json"}.get(path.suffix.lower())

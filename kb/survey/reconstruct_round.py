@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
-from ingest.exports import EXPORTS_DIR, sanitised_csv
+from ingest.exports import sanitised_csv
 from ingest.figures import load_published_figures
 from ingest.forms import DepartmentResponse, FormsExport
 from ingest.reference import Reference, load_reference
 from ingest.values import parse_amount, parse_percent
-from kb.paths import DEFAULT_DB
-from kb.survey import store_and_build
 
 NOTICE = (
     "Rekonstruktion förenlig med rapportens tabeller, framräknad med `kb reconstruct`. "
@@ -42,9 +39,13 @@ def reconstructed_export(reconstruction, reference: Reference, figures: list[dic
     )
 
 
-def reconstruct_round(round_: int, seed: int, db_path: Path = DEFAULT_DB, exports_dir: Path = EXPORTS_DIR) -> dict:
-    """Solve, check independently, store under exports_dir/<round>/ as source `rekonstruktion` and rebuild."""
-    from kb.reconstruct import check, load_constraints, solve
+def reconstruct(round_: int, seed: int) -> tuple[FormsExport, Reference, dict, dict]:
+    """Solve and check independently; returns the export, its reference, its manifest and a summary.
+
+    Storing it under ingest/data/<round>/ as source `rekonstruktion` and rebuilding is the caller's
+    (kb.pipeline.reconstruct_round).
+    """
+    from kb.survey.reconstruct import check, load_constraints, solve
 
     reference = load_reference()
     figures = [f for f in load_published_figures(reference) if f["round"] == round_]
@@ -77,8 +78,7 @@ def reconstruct_round(round_: int, seed: int, db_path: Path = DEFAULT_DB, export
             "constraints": [{"id": r["id"], "holds": bool(r["holds"])} for r in reconstruction.constraint_results],
         },
     }
-    store_and_build(export, reference, round_, exports_dir, manifest, db_path)
-    return {
+    summary = {
         "departments": len(export.responses),
         "collaborations": len(reconstruction.collaborations),
         "goal_areas": len(reconstruction.goal_areas),
@@ -88,3 +88,4 @@ def reconstruct_round(round_: int, seed: int, db_path: Path = DEFAULT_DB, export
         "constraints": reconstruction.constraint_results,
         "seconds": reconstruction.seconds,
     }
+    return export, reference, manifest, summary

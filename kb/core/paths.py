@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 INGEST_DIR = ROOT / "ingest"
 DATA_DIR = ROOT / "data"
 DEFAULT_DB = DATA_DIR / "samverkan.db"

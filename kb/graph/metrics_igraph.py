@@ -1,6 +1,6 @@
-"""The igraph backend of kb.metrics: exact two-mode betweenness and closeness, and Leiden communities.
+"""The igraph backend of kb.graph.metrics: exact two-mode betweenness and closeness, and Leiden communities.
 
-Optional (``pip install samverkan-kb[fast]``, package ``igraph``): kb.metrics dispatches here when asked to,
+Optional (``pip install samverkan-kb[fast]``, package ``igraph``): kb.graph.metrics dispatches here when asked to,
 or on graphs large enough that NetworkX would sample. igraph is imported only inside the functions, so this
 module can be imported (and ``available`` asked) without it. The measures are defined exactly as on the
 NetworkX path and tested against it: betweenness counts each unordered pair once (NetworkX's

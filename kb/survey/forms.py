@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
-from ingest.exports import EXPORTS_DIR, MANIFEST, sanitised_csv
+from ingest.exports import MANIFEST, sanitised_csv
 from ingest.forms import FormsExport, expected_headings, load_column_map, parse_export
 from ingest.reference import Reference, load_reference
-from kb.build import build
-from kb.paths import DEFAULT_DB
 
 FORMS_METADATA_HEADINGS = ["ID", "Start time", "Completion time", "Email", "Name"]
 
@@ -64,35 +64,28 @@ def discard_previous(round_: int, exports_dir: Path) -> None:
     shutil.rmtree(exports_dir / f".{round_}.previous", ignore_errors=True)
 
 
-def store_and_build(
-    export: FormsExport, reference: Reference, round_: int, exports_dir: Path, manifest: dict, db_path: Path
-) -> None:
-    """Store the round's export and rebuild the db; on failure the previous stored export comes back."""
+@contextmanager
+def staged_export(
+    export: FormsExport, reference: Reference, round_: int, exports_dir: Path, manifest: dict
+) -> Iterator[Path]:
+    """Store the round's export for the body (a rebuild); if the body fails, the previous export comes back."""
     exports_dir.mkdir(parents=True, exist_ok=True)
-    store_export(export, reference, round_, exports_dir, manifest)
+    round_dir = store_export(export, reference, round_, exports_dir, manifest)
     try:
-        build(db_path, exports_dir)
+        yield round_dir
     except BaseException:
         restore_previous(round_, exports_dir)
         raise
     discard_previous(round_, exports_dir)
 
 
-def ingest_forms(
-    file: Path,
-    round_: int,
-    db_path: Path = DEFAULT_DB,
-    exports_dir: Path = EXPORTS_DIR,
-    columns: Path | None = None,
-) -> dict:
-    """Validate a Forms export, store its sanitised copy for the round and rebuild the database.
+def read_forms_export(file: Path, round_: int, columns: Path | None = None) -> tuple[FormsExport, Reference, dict]:
+    """Validate a Forms export; returns it with the reference it was read against and its manifest.
 
-    Raises InputErrors (nothing written) on bad input. If the rebuild fails, the stored files and the
-    database are left as they were.
+    Raises InputErrors (nothing written) on bad input.
     """
     reference = load_reference()
     export = parse_export(Path(file), reference, round_, load_column_map(columns))
-    exports_dir.mkdir(parents=True, exist_ok=True)
     manifest = {
         "round": round_,
         "file": f"forms-{round_}.csv",
@@ -104,7 +97,11 @@ def ingest_forms(
         "rows": export.rows,
         "ingested_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
-    store_and_build(export, reference, round_, exports_dir, manifest, db_path)
+    return export, reference, manifest
+
+
+def forms_summary(export: FormsExport, file: Path, round_: int) -> dict:
+    """What `kb ingest forms` reports about an export it loaded."""
     return {
         "round": round_,
         "file": Path(file).name,

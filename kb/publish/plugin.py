@@ -1,6 +1,6 @@
 """The Samverkan KB Datasette plugin: safety limits, security headers, and the reconstruction notice.
 
-Registered through the `datasette` entry point (`samverkan = "kb.datasette_plugin"`); `kb.serve` also
+Registered through the `datasette` entry point (`samverkan = "kb.publish.plugin"`); `kb.publish.serve` also
 registers it by hand when the package was installed without it.
 
 - prepare_connection: caps the length of any string or blob (SQLITE_LIMIT_LENGTH), so `randomblob`,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from kb.cli_common import db_option, fail
-from kb.errors import InputErrors
-from kb.swedish_click import SwedishCommand
+from kb.core.cli_common import db_option, fail
+from kb.core.errors import InputErrors
+from kb.core.swedish_click import SwedishCommand
 
 
 @click.command(cls=SwedishCommand)
@@ -36,7 +36,7 @@ def ingest_forums(file: Path, db_path: Path, no_install: bool, allow_empty: bool
     Filen ersätter också ingest/data/forums.yml så att nästa `kb build` behåller den.
     Ett register utan forum (den tomma mallen) avvisas om inte --allow-empty anges.
     """
-    from kb.forums import ingest_forums as run_ingest
+    from kb.pipeline import ingest_forums as run_ingest
 
     if not file.exists():
         fail(f"filen {file} finns inte")
@@ -55,7 +55,7 @@ def ingest_forums(file: Path, db_path: Path, no_install: bool, allow_empty: bool
 @click.option("--force", is_flag=True, help="Skriv över en befintlig fil.")
 def template_forums(path: Path, force: bool) -> None:
     """Skriv en tom mall för forumregistret, med formatet beskrivet i kommentarer."""
-    from kb.forums import write_template
+    from kb.publish.forums import write_template
 
     if path.exists() and not force:
         fail(f"{path} finns redan (använd --force för att skriva över)")
@@ -74,7 +74,7 @@ def template_forums(path: Path, force: bool) -> None:
 )
 def export_dcat(path: Path, db_path: Path, base_url: str) -> None:
     """Exportera DCAT-AP-SE-metadata (RDF/XML) för dataportal.se."""
-    from kb.dcat import is_loopback_url, write_dcat
+    from kb.publish.dcat import is_loopback_url, write_dcat
 
     if not db_path.exists():
         fail(f"databasen {db_path} finns inte: kör `kb build` först")

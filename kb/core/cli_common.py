@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import click
 
-from kb.paths import DEFAULT_DB
+from kb.core.paths import DEFAULT_DB
 
 db_option = click.option(
     "--db",

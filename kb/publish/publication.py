@@ -32,8 +32,8 @@ def enable_search(db: sqlite_utils.Database) -> list[str]:
 
 
 def write_verify_findings(db: sqlite_utils.Database) -> int:
-    """Store every finding of kb.verify.verify(db) in table `verify_findings`; returns the row count."""
-    from kb.verify import CHECK_LABELS, verify
+    """Store every finding of kb.survey.verify.verify(db) in table `verify_findings`; returns the row count."""
+    from kb.survey.verify import CHECK_LABELS, verify
 
     result = verify(db)
     rows = [

@@ -97,7 +97,7 @@ def rounds_with_responses(db: Any) -> list[int]:
 
 def read_round(db: Any, round_: int, ladder: list[dict] | None = None):
     """The RoundData of a round: reference entities, responses, forums and coded themes when present."""
-    from kb.graph import RoundData
+    from kb.graph.incidence import RoundData
 
     conn = _conn(db)
     tables = table_names(conn)
@@ -231,9 +231,9 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[dict]) -> None:
 
 def analyse_round(data, relevance_records: list[dict], *, with_stability: bool = True) -> dict[str, Any]:
     """Graph, breadth, measures and gaps of one round as plain rows (no database)."""
-    from kb.gaps import Forums, Incidence, Relevance, compute_gaps
-    from kb.graph import build_graph
-    from kb.metrics import graph_metrics, node_metrics
+    from kb.graph.gaps import Forums, Incidence, Relevance, compute_gaps
+    from kb.graph.incidence import build_graph
+    from kb.graph.metrics import graph_metrics, node_metrics
 
     graph = build_graph(data)
     labels = {kind: {e[0]: e[1] for e in ents} for kind, ents in data.entities.items()}
@@ -263,7 +263,7 @@ def analyse_round(data, relevance_records: list[dict], *, with_stability: bool =
 
 
 def _write_round(conn: sqlite3.Connection, data, relevance_records: list[dict]) -> None:
-    from kb.graph import breadth, node_id
+    from kb.graph.incidence import breadth, node_id
 
     result = analyse_round(data, relevance_records)
     graph, rnd = result["graph"], data.round
@@ -361,7 +361,7 @@ BREADTH_QUERIES = {  # by -> (kind, columns, order)
 
 
 def read_breadth(conn: sqlite3.Connection, round_: int, by: str) -> list[dict]:
-    """Stored breadth rows of a round (written at build from kb.graph.breadth), in the report views' order."""
+    """Stored breadth rows of a round (written at build from kb.graph.incidence.breadth), in the report views' order."""
     kind, columns, order = BREADTH_QUERIES[by]
     sql = f"SELECT {', '.join(columns)} FROM graph_nodes WHERE round = ? AND kind = ? ORDER BY {order}"
     return _dicts(conn.execute(sql, [round_, kind]))

@@ -23,7 +23,7 @@ Formulas and references (n_A, n_B: sizes of the two modes; deg: number of ties):
   sum_j (1 - sum_q p_iq m_jq) on the weighted projection (Burt 1992, "Structural Holes"). On the
   two-mode graph itself they collapse to 1/degree and degree (no ties among a node's neighbours), so
   they are computed on the projection only, for all nodes in one call (NetworkX's matrix path).
-- Backends: NetworkX by default; igraph (optional extra ``fast``, kb.metrics_igraph) for exact two-mode
+- Backends: NetworkX by default; igraph (optional extra ``fast``, kb.graph.metrics_igraph) for exact two-mode
   betweenness and closeness and for Leiden communities (Traag, Waltman & van Eck 2019, same modularity
   objective, seeded). ``backend`` = "networkx" | "igraph" | "auto", else ``KB_GRAPH_BACKEND``, else "auto":
   igraph when it is installed and the graph has more than ``EXACT_LIMIT`` nodes (where NetworkX samples
@@ -40,8 +40,8 @@ from collections.abc import Callable, Hashable, Iterable
 import networkx as nx
 from networkx.algorithms import bipartite
 
-from kb import metrics_igraph
-from kb.graph import nodes_of
+from kb.graph import metrics_igraph
+from kb.graph.incidence import nodes_of
 
 SEED = 42
 EXACT_LIMIT = 1000  # above this many nodes NetworkX samples betweenness and skips closeness

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 
 import sqlite_utils
 
-from kb.rounding import round_half_up
+from kb.core.rounding import round_half_up
 
 OK, KNOWN, DISCREPANCY = "ok", "kand", "avvikelse"
 

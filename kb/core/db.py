@@ -1,4 +1,4 @@
-"""The SQLite database: schema, views and atomic replacement of the built file."""
+"""The SQLite database: opening a file and replacing the built file atomically."""
 
 from __future__ import annotations
 
@@ -10,15 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
-
-SCHEMA_SQL = Path(__file__).with_name("schema.sql")
-VIEWS_SQL = Path(__file__).with_name("views.sql")
-
-
-def create_schema(db: sqlite_utils.Database) -> None:
-    """Create the core tables and the report views in an empty database."""
-    db.conn.executescript(SCHEMA_SQL.read_text(encoding="utf-8"))
-    db.conn.executescript(VIEWS_SQL.read_text(encoding="utf-8"))
 
 
 def open_db(path: Path | str, *, must_exist: bool = True) -> sqlite_utils.Database:

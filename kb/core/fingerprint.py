@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from kb.paths import ROOT
+from kb.core.paths import ROOT
 
 # Data files only: coordinators edit these. A change of code is caught by the test that compares the
 # committed db with a fresh build.

@@ -23,9 +23,9 @@ import pulp
 
 from ingest.reference import Reference
 from ingest.yamlfile import check_keys, line_of, read_yaml
-from kb.errors import InputError, InputErrors
-from kb.paths import INGEST_DIR
-from kb.rounding import round_half_up
+from kb.core.errors import InputError, InputErrors
+from kb.core.paths import INGEST_DIR
+from kb.core.rounding import round_half_up
 
 CONSTRAINTS_PATH = INGEST_DIR / "reconstruction.yml"
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from kb.paths import DATASETTE_DIR
+from kb.core.paths import DATASETTE_DIR
 
 SETTINGS: dict[str, Any] = {
     "sql_time_limit_ms": 1500,  # one query may run this long
@@ -32,14 +32,14 @@ STATIC = DATASETTE_DIR / "static"
 
 
 def ensure_plugin() -> None:
-    """Register kb.datasette_plugin with Datasette unless its entry point already did."""
+    """Register kb.publish.plugin with Datasette unless its entry point already did."""
     from datasette.plugins import pm
 
-    import kb.datasette_plugin as plugin
+    import kb.publish.plugin as plugin
 
     if not pm.is_registered(plugin) and pm.get_plugin(plugin.PLUGIN_NAME) is None:
         names = {pm.get_name(p) for p in pm.get_plugins()}
-        if "kb.datasette_plugin" not in names and "samverkan" not in names:
+        if "kb.publish.plugin" not in names and "samverkan" not in names:
             pm.register(plugin, name=plugin.PLUGIN_NAME)
 
 

@@ -1,0 +1,7 @@
+"""Graph: the incidence graph of a round, its metrics, the gaps and the graph exports.
+
+Owns the graph model (`incidence`), NetworkX metrics with the optional igraph backend (`metrics`,
+`metrics_igraph`), gap scoring, stability and explanation text (`gap_scoring`, `gap_stability`,
+`gap_text`, with `gaps` composing them), the graph tables in the db (`store`) and GEXF/GraphML/JSON
+exports (`export`). May import `kb.core`, `kb.survey`, `kb.coding` and the `ingest` loaders.
+"""

@@ -1,0 +1,6 @@
+"""Publish: what readers and other tools see of the knowledge base.
+
+Owns Datasette serving and its plugin (`serve`, `plugin`), the forum registry tables (`forums`,
+`forums.sql`), DCAT metadata (`dcat`) and the publication extras in the db: search indexes and verify
+findings (`publication`). May import every lower stage: `kb.core`, `kb.survey`, `kb.coding`, `kb.graph`.
+"""
