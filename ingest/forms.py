@@ -7,18 +7,15 @@ is redacted. Several responses from one department merge into one (the union of 
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
-import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.redact import redact
 from ingest.reference import Reference, normalise_label
+from ingest.spreadsheet import column_name, read_table
 from ingest.values import REPORTED, ValueParseError, parse_amount, parse_percent
 from ingest.yamlfile import read_yaml
 from kb.core.errors import InputError, InputErrors
@@ -89,53 +86,6 @@ class FormsExport:
     funding_year: int | None
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ").strip()
-
-
-def _xlsx_cell_text(cell) -> str:
-    """A cell as text; a number formatted as a percentage (0.8 shown as 80 %) keeps its percent sign."""
-    value = getattr(cell, "value", None)
-    if isinstance(value, (int, float)) and "%" in (getattr(cell, "number_format", "") or ""):
-        return f"{_cell_text(round(value * 100, 6))} %"
-    return _cell_text(value)
-
-
-def read_table(path: Path) -> list[list[str]]:
-    """All rows of the first sheet of an .xlsx file or of a .csv file, as text cells."""
-    name = str(path)
-    suffix = path.suffix.lower()
-    if not path.exists():
-        raise InputErrors([InputError(name, None, None, "filen finns inte")])
-    data = path.read_bytes()
-    if not data.strip():
-        raise InputErrors([InputError(name, None, None, "filen är tom")])
-    if suffix in {".xlsx", ".xlsm"}:
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise InputErrors([InputError(name, None, None, f"filen är inte ett Excel-kalkylark ({exc})")]) from None
-        sheet = workbook.worksheets[0]
-        rows = [[_xlsx_cell_text(cell) for cell in row] for row in sheet.iter_rows()]
-        workbook.close()
-        return rows
-    if suffix == ".csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InputErrors([InputError(name, None, None, "CSV-filen är inte UTF-8 (spara som CSV UTF-8)")]) from None
-        first_line = text.split("\n", 1)[0]
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        return [[_cell_text(v) for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    raise InputErrors([InputError(name, None, None, "filen är inte ett kalkylark (.xlsx eller .csv)")])
-
-
 def load_column_map(path: Path | None) -> dict[str, str]:
     """A --columns MAP.yml: {heading in the export: heading in our questionnaire}."""
     if path is None:
@@ -180,7 +130,7 @@ def _classify_headings(
     for index, raw in enumerate(headings):
         heading = column_map.get(normalise_label(raw), raw)
         key = normalise_label(heading)
-        column_letter = _column_name(index)
+        column_letter = column_name(index)
         if not key:
             if raw == "":
                 continue
@@ -225,7 +175,7 @@ def _classify_headings(
         role_key = f"{roles[index][0]}:{roles[index][1]}"
         if roles[index][0] not in {"metadata", "personal"}:
             if role_key in seen:
-                errors.append(InputError(name, 1, raw, f"samma fråga som kolumn {_column_name(seen[role_key])}"))
+                errors.append(InputError(name, 1, raw, f"samma fråga som kolumn {column_name(seen[role_key])}"))
             seen[role_key] = index
     present = {role for role, _ in roles.values()}
     for role, heading in (
@@ -241,15 +191,6 @@ def _classify_headings(
         if category["id"] not in found_categories:
             errors.append(InputError(name, 1, CATEGORY_PREFIX + category["name"], "obligatorisk kolumn saknas"))
     return roles, funding_year
-
-
-def _column_name(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def parse_export(
@@ -387,21 +328,11 @@ def export_rows(export: FormsExport) -> Iterable[dict]:
         for goal_id in sorted(response.goal_areas):
             yield {"table": "department_goal_areas", "department_id": department_id, "goal_area_id": goal_id}
         amount, status, printed = response.funding or (None, "saknas", "")
-        yield {
-            "table": "funding",
-            "department_id": department_id,
-            "amount_sek": amount,
-            "status": status,
-            "printed": printed or None,
-        }
+        yield {"table": "funding", "department_id": department_id, "amount_sek": amount, "status": status,
+               "printed": printed or None}
         share, status, printed = response.staffed or (None, "saknas", "")
-        yield {
-            "table": "staffed_share",
-            "department_id": department_id,
-            "share_percent": share,
-            "status": status,
-            "printed": printed or None,
-        }
+        yield {"table": "staffed_share", "department_id": department_id, "share_percent": share, "status": status,
+               "printed": printed or None}
         counters: dict[str, int] = {}
         for kind, text in response.statements:
             counters[kind] = counters.get(kind, 0) + 1

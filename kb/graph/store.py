@@ -143,6 +143,11 @@ FORUM_LINKS = {"forum_departments": ("department", "department_id"), "forum_cate
                "forum_goal_areas": ("goal_area", "goal_area_id"), "forum_forms": ("form", "form_id")}
 
 
+def _numbered(conn: sqlite3.Connection, sql: str) -> list[tuple]:
+    """(id, label, position from 1) of the rows an (id, label) query gives, in its order."""
+    return [(r[0], r[1], i) for i, r in enumerate(conn.execute(sql), start=1)]
+
+
 def _read_forums(conn: sqlite3.Connection, tables: set[str], data) -> None:
     if "forums" not in tables:
         return
@@ -151,8 +156,7 @@ def _read_forums(conn: sqlite3.Connection, tables: set[str], data) -> None:
     # Only forums that exist cover anything: proposed and closed ones do not.
     where = "WHERE COALESCE(status, '') NOT IN ('avslutat', 'föreslaget')" if "status" in columns else ""
     order = "position, id" if "position" in columns else "id"
-    data.entities["forum"] = [(r[0], r[1], i) for i, r in enumerate(
-        conn.execute(f"SELECT id, [{label}] FROM forums {where} ORDER BY {order}"), start=1)]
+    data.entities["forum"] = _numbered(conn, f"SELECT id, [{label}] FROM forums {where} ORDER BY {order}")
     active = {f[0] for f in data.entities["forum"]}
     for table, (kind, column) in FORUM_LINKS.items():
         if table in tables and column in _columns(conn, table):
@@ -167,8 +171,7 @@ def _read_themes(conn: sqlite3.Connection, tables: set[str], data) -> None:
     label = "label" if "label" in columns else "id"
     where = "WHERE COALESCE(is_group, 0) = 0" if "is_group" in columns else ""
     order = "position" if "position" in columns else "id"
-    data.entities["theme"] = [(r[0], r[1], i) for i, r in enumerate(
-        conn.execute(f"SELECT id, [{label}] FROM themes {where} ORDER BY {order}"), start=1)]
+    data.entities["theme"] = _numbered(conn, f"SELECT id, [{label}] FROM themes {where} ORDER BY {order}")
     data.theme_kinds = dict(conn.execute(f"SELECT id, kind FROM themes {where}")) if "kind" in columns else {}
     if "theme_development_areas" in tables:
         data.theme_development_areas = [tuple(r) for r in conn.execute(

@@ -255,40 +255,15 @@ def _response_checks(db: sqlite_utils.Database, figures: _Figures, round_: int) 
                 row = computed_rows.get(row_id)
                 if measure.startswith("average"):
                     exact = row and row.get(f"{measure}_exact")
+                    expected = published["value"]
                     computed = round_half_up(exact, 1, published["decimals"] or 0) if exact is not None else None
-                    _compare(
-                        findings,
-                        f"responses_table{table_no}",
-                        round_,
-                        table_no,
-                        row_id,
-                        measure,
-                        published["value"],
-                        computed,
-                    )
                 elif table_no in (7, 8):
+                    expected = (published["value"], published["status"])
                     computed = (row[measure], row["status"]) if row else (None, "saknas")
-                    _compare(
-                        findings,
-                        f"responses_table{table_no}",
-                        round_,
-                        table_no,
-                        row_id,
-                        measure,
-                        (published["value"], published["status"]),
-                        computed,
-                    )
                 else:
-                    _compare(
-                        findings,
-                        f"responses_table{table_no}",
-                        round_,
-                        table_no,
-                        row_id,
-                        measure,
-                        published["value"],
-                        row[measure] if row else 0,
-                    )
+                    expected, computed = published["value"], row[measure] if row else 0
+                view_name = f"responses_table{table_no}"
+                _compare(findings, view_name, round_, table_no, row_id, measure, expected, computed)
     return findings
 
 
