@@ -128,7 +128,10 @@ def _record(path: Path, item: dict, position: int, reference: Reference, source_
     if record["source_id"] not in source_ids:
         errors.append(
             InputError(
-                str(path), line, "source", f"okänd källa {record['source_id']!r}; kända: {', '.join(sorted(source_ids))}"
+                str(path),
+                line,
+                "source",
+                f"okänd källa {record['source_id']!r}; kända: {', '.join(sorted(source_ids))}",
             )
         )
     record["years"] = sourcing.years(path, item, errors)

@@ -78,9 +78,7 @@ def source_date(path: Path, item: dict, errors: list[InputError]) -> tuple[str |
         return None, undated
     if _YEAR_ONLY.match(text):
         if not FIRST_YEAR <= int(text) <= LAST_YEAR:
-            errors.append(
-                InputError(str(path), line, "source_date", f"{text} ligger utanför {FIRST_YEAR}-{LAST_YEAR}")
-            )
+            errors.append(InputError(str(path), line, "source_date", f"{text} ligger utanför {FIRST_YEAR}-{LAST_YEAR}"))
             return None, undated
         return text, undated
     try:
