@@ -5,13 +5,16 @@ civil society meet. Keys (English) and values (Swedish):
 
     name            required; the id is its slug
     kind            required; one of FORUM_KINDS
-    status          optional; one of FORUM_STATUSES
+    status          optional; one of FORUM_STATUSES (aktiv, engångs, avslutad, okänd for entries sourced from
+                    public pages; the older aktivt, under översyn, föreslaget, avslutat stay valid)
     organiser_side  optional; one of ORGANISER_SIDES
     organiser_department, organiser, purpose, participants, meets, meeting_place,
     latitude, longitude (decimal degrees, both or neither), url, contact_role (a role, never a name),
     report_says, source (a source id, default `forumregister`), web_source (the address of the public page
     other facts come from), last_verified (YYYY-MM-DD), note
     departments, categories, goal_areas, forms: lists of names, aliases or ids of the reference data
+    years, source_date, source_undated, link_notes: see ingest.sourcing (the years the source speaks of, the
+    date the page shows or `source_undated: true`, and per linked name "källan" or "egen tolkning")
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from ingest import sourcing
 from ingest.reference import Reference, load_reference
 from ingest.yamlfile import check_keys, line_of, read_yaml
 from kb.core.errors import InputError, InputErrors
@@ -42,7 +46,7 @@ FORUM_KINDS = (
     "mötesplats",
     "forum",
 )
-FORUM_STATUSES = ("aktivt", "under översyn", "föreslaget", "avslutat")
+FORUM_STATUSES = ("aktivt", "under översyn", "föreslaget", "avslutat", "aktiv", "engångs", "avslutad", "okänd")
 ORGANISER_SIDES = ("kommun", "civilsamhälle", "gemensamt")
 LINKS = {
     "departments": "förvaltning",
@@ -71,6 +75,10 @@ OPTIONAL = {
     "source",
     "web_source",
     "last_verified",
+    "years",
+    "source_date",
+    "source_undated",
+    "link_notes",
     *TEXT_FIELDS,
     *LINKS,
 }
@@ -200,6 +208,10 @@ def _record(path: Path, item: dict, position: int, reference: Reference, source_
             )
     record["position"] = position
     record["links"] = _links(path, item, reference, errors)
+    record["years"] = sourcing.years(path, item, errors)
+    record["source_date"], record["source_undated"] = sourcing.source_date(path, item, errors)
+    link_kinds = {"organiser_department": "departments", **{kind: kind for kind in LINKS}}
+    record["link_notes"] = sourcing.link_notes(path, item, reference, link_kinds, errors)
     _check_private(path, item, errors)
     return record
 
