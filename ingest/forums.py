@@ -13,6 +13,7 @@ civil society meet. Keys (English) and values (Swedish):
     report_says, source (a source id, default `forumregister`), web_source (the address of the public page
     other facts come from), last_verified (YYYY-MM-DD), note
     departments, categories, goal_areas, forms: lists of names, aliases or ids of the reference data
+    districts       the stadsdelar or places the source says the forum works in (a list of names)
     years, source_date, source_undated, link_notes: see ingest.sourcing (the years the source speaks of, the
     date the page shows or `source_undated: true`, and per linked name "källan" or "egen tolkning")
 """
@@ -20,16 +21,13 @@ civil society meet. Keys (English) and values (Swedish):
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ingest import sourcing
 from ingest.reference import Reference, load_reference
-from ingest.yamlfile import check_keys, line_of, read_yaml
-from kb.core.errors import InputError, InputErrors
+from ingest.yamlfile import line_of
+from kb.core.errors import InputError
 from kb.core.paths import INGEST_DIR
 from kb.core.slug import slugify
 
@@ -79,21 +77,10 @@ OPTIONAL = {
     "source_date",
     "source_undated",
     "link_notes",
+    "districts",
     *TEXT_FIELDS,
     *LINKS,
 }
-
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_PHONE = re.compile(r"(?<![\w.,])(?:\+46|0)[\s-]?\d{1,3}(?:[\s-]?\d{2,3}){2,4}(?![\w.,])")
-_URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$")
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = " ".join(str(value).split())
-    return text or None
-
 
 def _coordinate(path: Path, item: dict, key: str, limit: float, errors: list[InputError]) -> float | None:
     value = item.get(key)
@@ -113,57 +100,15 @@ def _coordinate(path: Path, item: dict, key: str, limit: float, errors: list[Inp
     return float(value)
 
 
-def _links(path: Path, item: dict, reference: Reference, errors: list[InputError]) -> dict[str, list[str]]:
-    links: dict[str, list[str]] = {}
-    for kind, what in LINKS.items():
-        labels = item.get(kind) or []
-        if isinstance(labels, str):
-            labels = [labels]
-        if not isinstance(labels, list):
-            errors.append(InputError(str(path), line_of(item), kind, "ska vara en lista"))
-            continue
-        resolver, ids = reference.resolver(kind), []
-        for label in labels:
-            entity_id = resolver.get(str(label))
-            if entity_id is None:
-                errors.append(InputError(str(path), line_of(item), kind, resolver.unknown_message(str(label), what)))
-            elif entity_id not in ids:
-                ids.append(entity_id)
-        links[kind] = ids
-    return links
-
-
-def _check_private(path: Path, item: dict, errors: list[InputError]) -> None:
-    for key, value in item.items():
-        if not isinstance(value, str):
-            continue
-        if _EMAIL.search(value) or _PHONE.search(value):
-            errors.append(
-                InputError(
-                    str(path),
-                    line_of(item),
-                    key,
-                    "innehåller en e-postadress eller ett telefonnummer: ange en kontaktroll och en webbsida i stället",
-                )
-            )
-
-
-def _choice(path: Path, item: dict, key: str, allowed: tuple[str, ...], errors: list[InputError]) -> str | None:
-    value = _text(item.get(key))
-    if value is not None and value not in allowed:
-        errors.append(
-            InputError(str(path), line_of(item), key, f"okänt värde {value!r}; tillåtna: {', '.join(allowed)}")
-        )
-    return value
-
-
-def _record(path: Path, item: dict, position: int, reference: Reference, source_ids: set[str], errors: list) -> dict:
+def _record(
+    path: Path, item: dict, position: int, reference: Reference, source_ids: set[str], errors: list
+) -> dict:
     line = line_of(item)
-    record: dict[str, Any] = {"id": slugify(str(item["name"])), "name": _text(item["name"])}
-    record["kind"] = _choice(path, item, "kind", FORUM_KINDS, errors)
-    record["status"] = _choice(path, item, "status", FORUM_STATUSES, errors)
-    record["organiser_side"] = _choice(path, item, "organiser_side", ORGANISER_SIDES, errors)
-    organiser = _text(item.get("organiser_department"))
+    record: dict[str, Any] = {"id": slugify(str(item["name"])), "name": sourcing.text(item["name"])}
+    record["kind"] = sourcing.choice(path, item, "kind", FORUM_KINDS, errors)
+    record["status"] = sourcing.choice(path, item, "status", FORUM_STATUSES, errors)
+    record["organiser_side"] = sourcing.choice(path, item, "organiser_side", ORGANISER_SIDES, errors)
+    organiser = sourcing.text(item.get("organiser_department"))
     record["organiser_department_id"] = None
     if organiser:
         resolver = reference.resolver("departments")
@@ -173,28 +118,18 @@ def _record(path: Path, item: dict, position: int, reference: Reference, source_
                 InputError(str(path), line, "organiser_department", resolver.unknown_message(organiser, "förvaltning"))
             )
     for key in TEXT_FIELDS:
-        record[key] = _text(item.get(key))
+        record[key] = sourcing.text(item.get(key))
     latitude = _coordinate(path, item, "latitude", 90, errors)
     longitude = _coordinate(path, item, "longitude", 180, errors)
     if (item.get("latitude") in (None, "")) != (item.get("longitude") in (None, "")):
         errors.append(InputError(str(path), line, "latitude", "ange både latitude och longitude, eller ingen av dem"))
     record["latitude"], record["longitude"] = latitude, longitude
     for key in ("url", "web_source"):
-        record[key] = _text(item.get(key))
-        if record[key] and not _URL.match(record[key]):
-            errors.append(
-                InputError(str(path), line, key, f"ska vara en webbadress (http/https), inte {record[key]!r}")
-            )
-    record["source_id"] = _text(item.get("source")) or REGISTRY_SOURCE_ID
-    if record["source_id"] not in source_ids:
-        errors.append(
-            InputError(
-                str(path),
-                line,
-                "source",
-                f"okänd källa {record['source_id']!r}; kända: {', '.join(sorted(source_ids))}",
-            )
-        )
+        record[key] = sourcing.url(path, item, key, errors)
+    record["source_id"] = sourcing.source_id(path, item, REGISTRY_SOURCE_ID, source_ids, errors)
+    if not (record["url"] or record["web_source"]) and record["source_id"] == REGISTRY_SOURCE_ID:
+        message = "forumet saknar källa: ange url eller web_source (en offentlig webbsida), eller source (ett käll-id)"
+        errors.append(InputError(str(path), line, "url", message))
     verified = item.get("last_verified")
     record["last_verified"] = None
     if isinstance(verified, dt.date):
@@ -207,44 +142,11 @@ def _record(path: Path, item: dict, position: int, reference: Reference, source_
                 InputError(str(path), line, "last_verified", f"ska vara ett datum ÅÅÅÅ-MM-DD, inte {verified!r}")
             )
     record["position"] = position
-    record["links"] = _links(path, item, reference, errors)
-    record["years"] = sourcing.years(path, item, errors)
-    record["source_date"], record["source_undated"] = sourcing.source_date(path, item, errors)
+    record["links"] = sourcing.links(path, item, reference, LINKS, errors)
+    record["districts"] = sourcing.names(path, item, "districts", errors)
     link_kinds = {"organiser_department": "departments", **{kind: kind for kind in LINKS}}
-    record["link_notes"] = sourcing.link_notes(path, item, reference, link_kinds, errors)
-    _check_private(path, item, errors)
+    sourcing.add_sourcing(path, item, record, reference, link_kinds, errors)
     return record
-
-
-def _duplicate_keys(path: Path) -> list[InputError]:
-    """Keys given twice inside one forum (YAML would silently keep the last), with the forum's line."""
-    try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return []  # read_yaml reports unreadable files and invalid YAML
-    if not isinstance(root, yaml.SequenceNode):
-        return []
-    errors = []
-    for item in root.value:
-        if not isinstance(item, yaml.MappingNode):
-            continue
-        seen: dict[str, int] = {}
-        for key_node, _value in item.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                continue
-            line = key_node.start_mark.line + 1
-            if key_node.value in seen:
-                errors.append(
-                    InputError(
-                        str(path),
-                        item.start_mark.line + 1,
-                        key_node.value,
-                        f"fältet anges två gånger i samma forum (rad {seen[key_node.value]} och {line})",
-                    )
-                )
-            else:
-                seen[key_node.value] = line
-    return errors
 
 
 def load_forums(path: Path = FORUMS_FILE, reference: Reference | None = None) -> list[dict]:
@@ -252,44 +154,6 @@ def load_forums(path: Path = FORUMS_FILE, reference: Reference | None = None) ->
 
     Each record has the forum's columns plus `links`: {departments, categories, goal_areas, forms: [ids]}.
     """
-    path = Path(path)
-    reference = reference or load_reference()
-    duplicates = _duplicate_keys(path)
-    if duplicates:
-        raise InputErrors(duplicates)
-    items = read_yaml(path)
-    if items is None:
-        return []
-    if not isinstance(items, list):
-        raise InputErrors([InputError(str(path), None, None, "filen ska vara en lista av forum")])
-    source_ids = {s["id"] for s in reference.sources} | {REGISTRY_SOURCE_ID}
-    errors: list[InputError] = []
-    records, seen = [], {}
-    for position, item in enumerate(items, start=1):
-        if not isinstance(item, dict):
-            errors.append(
-                InputError(str(path), None, None, f"post {position} ska vara en mappning (name: ..., kind: ...)")
-            )
-            continue
-        check_keys(path, item, REQUIRED, OPTIONAL, errors)
-        for key in sorted(REQUIRED):
-            if key in item and not _text(item[key]):
-                errors.append(InputError(str(path), line_of(item), key, "obligatoriskt fält är tomt"))
-        if not _text(item.get("name")) or not _text(item.get("kind")):
-            continue
-        record = _record(path, item, position, reference, source_ids, errors)
-        if record["id"] in seen:
-            errors.append(
-                InputError(
-                    str(path),
-                    line_of(item),
-                    "name",
-                    f"forumet {record['id']!r} finns redan på rad {seen[record['id']]}",
-                )
-            )
-            continue
-        seen[record["id"]] = line_of(item)
-        records.append(record)
-    if errors:
-        raise InputErrors(errors)
-    return records
+    return sourcing.load_registry(
+        Path(path), reference or load_reference(), (REQUIRED, OPTIONAL), REGISTRY_SOURCE_ID, _record, "forum"
+    )

@@ -4,7 +4,7 @@ This module sits in the command layer, beside `kb/cli.py` and the packages' `com
 one place that knows every stage. The build runs each stage's writer in the data's order:
 
     survey   reference data, the report's figures  (kb.survey.build.write_reference)
-    publish  forum registry tables                  (kb.publish.forums.write_forums)
+    publish  forum and agreement registry tables    (kb.publish.forums.write_forums, write_agreements)
     survey   stored rounds' responses               (kb.survey.build.write_survey_responses)
     coding   machine codings + saved human decisions (kb.coding)
     publish  stored `kb verify` findings            (kb.publish.publication.write_verify_findings)
@@ -35,9 +35,10 @@ from kb.survey.build import (
 
 
 def _forums(db: sqlite_utils.Database, inputs: BuildInputs) -> None:
-    from kb.publish.forums import write_forums
+    from kb.publish.forums import write_agreements, write_forums
 
     write_forums(db, inputs.forums)
+    write_agreements(db, inputs.agreements)
 
 
 def _coding(db: sqlite_utils.Database, inputs: BuildInputs) -> None:

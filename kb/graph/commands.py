@@ -26,13 +26,14 @@ TYPE_TITLES = {
     "och bidrar till delmålområdet)",
     "delmal": "Delmålområden som få förvaltningar når",
     "kategori-form": "Kategori x samverkansform",
-    "forum": "Kategorier och delmålområden utan forum",
+    "forum": "Kategorier och delmålområden utan forum, forum med lite samverkan",
     "tema": "Svårigheter som inget utvecklingsområde tar upp",
 }
-JSON_KEYS = ("type", "rank", "score", "category_id", "goal_area_id", "form_id", "theme_id", "explanation", "brokers",
-             "round", "relevance", "shortfall", "actionability", "basis", "rank_min", "rank_max", "rank_dropouts")
+JSON_KEYS = ("type", "rank", "score", "category_id", "goal_area_id", "form_id", "theme_id", "forum_id", "explanation",
+             "brokers", "round", "relevance", "shortfall", "actionability", "basis", "rank_min", "rank_max",
+             "rank_dropouts")
 CSV_COLUMNS = ("round", "type", "rank", "score", "relevance", "shortfall", "actionability", "category_id",
-               "goal_area_id", "form_id", "theme_id", "k_c", "k_g", "k_f", "x", "expected", "lift", "basis",
+               "goal_area_id", "form_id", "theme_id", "forum_id", "k_c", "k_g", "k_f", "x", "expected", "lift", "basis",
                "rank_min", "rank_max", "rank_dropouts", "brokers", "explanation")
 
 round_option = click.option("--round", "round_", type=int, help="Omgång (år); standard är den senaste med svar.")
@@ -76,7 +77,7 @@ def _resolve(conn: sqlite3.Connection, table: str, value: str | None, what: str)
 
 
 def _ids(row: dict) -> str:
-    parts = [row.get(k) for k in ("category_id", "goal_area_id", "form_id", "theme_id")]
+    parts = [row.get(k) for k in ("category_id", "goal_area_id", "form_id", "theme_id", "forum_id")]
     return " x ".join(p for p in parts if p)
 
 

@@ -113,11 +113,13 @@ def goal_rows(inc: Incidence, rel: Relevance, labels: dict, forums: Forums | Non
 
 
 def forum_rows(inc: Incidence, rel: Relevance, labels: dict, forums: Forums) -> list[dict]:
-    """Rows of type forum: categories and relevant goal areas that no forum covers.
+    """Rows of type forum, from the forum registry's standing forums.
 
-    relevance: for a category its highest cell relevance, for a goal area its goal relevance;
-    shortfall 1 (no forum); actionability (k + 1) / (n + 1), smoothed share of departments touching it.
-    Brokers: departments that touch it and already sit in some forum.
+    1. Categories and relevant goal areas that no forum covers (ranked higher the more departments touch them).
+       relevance: for a category its highest cell relevance, for a goal area its goal relevance; shortfall 1
+       (no forum); actionability (k + 1) / (n + 1), smoothed share of departments touching it. Brokers:
+       departments that touch it and already sit in some forum.
+    2. Forums whose categories the departments seldom collaborate with (see underused_forum_rows).
     """
     rows, n, members = [], inc.n, forums.member_departments()
     covered_c = set().union(*forums.categories.values()) if forums.categories else set()
@@ -145,6 +147,40 @@ def forum_rows(inc: Incidence, rel: Relevance, labels: dict, forums: Forums) -> 
             row["k_c"] = len(touching)
         else:
             row["k_g"] = len(touching)
+        rows.append(row)
+    return rows + underused_forum_rows(inc, rel, labels, forums)
+
+
+UNDERUSED_REACH = 0.5  # a forum is underused when its categories reach fewer than half the departments
+
+
+def underused_forum_rows(inc: Incidence, rel: Relevance, labels: dict, forums: Forums) -> list[dict]:
+    """Forums whose categories the departments report little collaboration with.
+
+    reach = mean over the forum's categories of k_c / n; a gap when reach < UNDERUSED_REACH.
+    relevance: the highest cell relevance of its categories; shortfall 1 - reach; actionability
+    (m + 1) / (n + 1) with m the departments in the forum. Brokers: those departments.
+    """
+    rows, n = [], inc.n
+    position = {d: i for i, d in enumerate(inc.departments)}
+    for forum, categories in forums.categories.items():
+        known = [c for c in categories if c in inc.categories]
+        if not known or not n:
+            continue
+        reach = sum(len(inc.categories[c]) for c in known) / len(known) / n
+        relevance = max((rel.cell.get((c, g), 0) for c in known for g in inc.goals), default=0)
+        if reach >= UNDERUSED_REACH or relevance <= 0:
+            continue
+        members = sorted(forums.departments.get(forum, set()), key=lambda d: position.get(d, 0))
+        actionability = (len(members) + 1) / (n + 1)
+        p = {"score": relevance * (1 - reach) * math.sqrt(actionability), "relevance": relevance,
+             "shortfall": 1 - reach, "actionability": actionability, "broker_share": len(members) / n, "n": n}
+        name = labels.get("forum", {}).get(forum, forum)
+        text = (f"Forumet {name} samlar {_names(sorted(known), labels['category'])}, "
+                f"men i snitt samverkar bara {_num(reach * n, 1)} av {n} förvaltningar med dessa kategorier; "
+                f"{_parts_text(p)}." + _talk_to(members, [], labels))
+        row = _base(FORUM, p, forum_id=forum)
+        row.update(basis="forumregister", brokers=members, explanation=text)
         rows.append(row)
     return rows
 

@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS gaps (
     round INTEGER NOT NULL, type TEXT NOT NULL, rank INTEGER NOT NULL, score REAL NOT NULL,
     relevance INTEGER, shortfall REAL, actionability REAL, broker_share REAL, relatedness_density REAL,
     forum_cover REAL, n INTEGER, k_c INTEGER, k_g INTEGER, k_f INTEGER, x INTEGER, expected REAL, lift REAL,
-    z REAL, q REAL, category_id TEXT, goal_area_id TEXT, form_id TEXT, theme_id TEXT, basis TEXT,
+    z REAL, q REAL, category_id TEXT, goal_area_id TEXT, form_id TEXT, theme_id TEXT, forum_id TEXT, basis TEXT,
     explanation TEXT NOT NULL, brokers TEXT, rank_min INTEGER, rank_max INTEGER, rank_dropouts INTEGER,
     PRIMARY KEY (round, type, rank)
 );
@@ -70,8 +70,8 @@ GRAPH_TABLES = ("graph_nodes", "graph_edges", "graph_metrics", "gaps", "gap_stab
 GAP_COLUMNS = (
     "round", "type", "rank", "score", "relevance", "shortfall", "actionability", "broker_share",
     "relatedness_density", "forum_cover", "n", "k_c", "k_g", "k_f", "x", "expected", "lift", "z", "q",
-    "category_id", "goal_area_id", "form_id", "theme_id", "basis", "explanation", "brokers", "rank_min", "rank_max",
-    "rank_dropouts",
+    "category_id", "goal_area_id", "form_id", "theme_id", "forum_id", "basis", "explanation", "brokers", "rank_min",
+    "rank_max", "rank_dropouts",
 )
 
 
@@ -139,6 +139,8 @@ def read_round(db: Any, round_: int, ladder: list[dict] | None = None):
     return data
 
 
+# Statuses of forums that are no standing forum: closed, only proposed, or a one-off event.
+NOT_STANDING = ("avslutat", "avslutad", "föreslaget", "engångs")
 FORUM_LINKS = {"forum_departments": ("department", "department_id"), "forum_categories": ("category", "category_id"),
                "forum_goal_areas": ("goal_area", "goal_area_id"), "forum_forms": ("form", "form_id")}
 
@@ -153,8 +155,9 @@ def _read_forums(conn: sqlite3.Connection, tables: set[str], data) -> None:
         return
     columns = _columns(conn, "forums")
     label = "name" if "name" in columns else "id"
-    # Only forums that exist cover anything: proposed and closed ones do not.
-    where = "WHERE COALESCE(status, '') NOT IN ('avslutat', 'föreslaget')" if "status" in columns else ""
+    # Only standing forums cover anything: proposed, closed and one-off ones do not.
+    standing = f"COALESCE(status, '') NOT IN ({', '.join(repr(s) for s in NOT_STANDING)})"
+    where = f"WHERE {standing}" if "status" in columns else ""
     order = "position, id" if "position" in columns else "id"
     data.entities["forum"] = _numbered(conn, f"SELECT id, [{label}] FROM forums {where} ORDER BY {order}")
     active = {f[0] for f in data.entities["forum"]}

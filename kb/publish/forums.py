@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from ingest.agreements import AGREEMENTS_SOURCE_ID
 from ingest.forums import FORUMS_FILE, LINKS, REGISTRY_SOURCE_ID, load_forums
 from kb.core.errors import InputError, InputErrors
 
@@ -27,6 +29,19 @@ REGISTRY_SOURCE = {
     "url": None,
     "note": "Forum som samordnare fört in i registret; webbsidor som källa anges per forum (web_source).",
 }
+AGREEMENT_LINK_TABLES = {
+    "departments": ("agreement_departments", "department_id"),
+    "categories": ("agreement_categories", "category_id"),
+    "goal_areas": ("agreement_goal_areas", "goal_area_id"),
+}
+AGREEMENTS_SOURCE = {
+    "id": AGREEMENTS_SOURCE_ID,
+    "kind": "registerfil",
+    "title": "Avtalsregistret (ingest/data/agreements.yml)",
+    "publisher": "Samverkan KB",
+    "url": None,
+    "note": "IOP, överenskommelser och riktlinjer som samordnare fört in; webbsidan som källa anges per post (url).",
+}
 
 TEMPLATE = """# Forumregistret: en karta över befintliga samverkansforum mellan Örebro kommun och civilsamhället
 # (råd, nätverk, dialogforum, referensgrupper, partnerskap). Rapportens förslag "Karta över befintliga
@@ -36,7 +51,7 @@ TEMPLATE = """# Forumregistret: en karta över befintliga samverkansforum mellan
 #   name                  forumets namn (obligatoriskt; id blir namnets slug)
 #   kind                  råd | nätverk | dialogforum | referensgrupp | partnerskap | arbetsgrupp | mötesplats | forum
 #                         (obligatoriskt)
-#   status                aktivt | under översyn | föreslaget | avslutat
+#   status                aktiv | engångs | avslutad | okänd
 #   organiser_side        kommun | civilsamhälle | gemensamt
 #   organiser_department  arrangerande förvaltning (namn, förkortning eller id)
 #   organiser             arrangör som fritext, t.ex. en organisation i civilsamhället
@@ -45,13 +60,18 @@ TEMPLATE = """# Forumregistret: en karta över befintliga samverkansforum mellan
 #   meets                 hur ofta forumet möts
 #   meeting_place         mötesplats
 #   latitude, longitude   mötesplatsens koordinater i decimalgrader (båda eller ingen)
-#   url                   forumets offentliga webbsida
+#   url                   forumets offentliga webbsida (url eller web_source krävs, om inte source anges)
 #   contact_role          en kontaktroll, t.ex. "samordnare på Kommunstyrelseförvaltningen" (aldrig ett namn,
 #                         en e-postadress eller ett telefonnummer)
 #   report_says           vad inventeringsrapporten säger om forumet
 #   source                källans id: rapport-2022 om rapporten nämner forumet, annars forumregister
 #   web_source            adressen till den offentliga webbsida som övriga uppgifter kommer från
 #   last_verified         datum då uppgifterna senast kontrollerades (ÅÅÅÅ-MM-DD)
+#   districts             stadsdelar eller orter som källan säger att forumet verkar i, t.ex. [Vivalla]
+#   years                 de år källan talar om, t.ex. [2023, 2024]
+#   source_date           datum som källsidan visar (ÅÅÅÅ-MM-DD eller ÅÅÅÅ)
+#   source_undated        true om källsidan inte visar något datum
+#   link_notes            för varje länk nedan: källan (källan säger det) eller egen tolkning
 #   note                  övrigt
 #   departments, categories, goal_areas, forms
 #                         listor med förvaltningar, civilsamhällskategorier, delmålområden och
@@ -61,7 +81,7 @@ TEMPLATE = """# Forumregistret: en karta över befintliga samverkansforum mellan
 # Exempel (ta bort # för att använda):
 # - name: Exempelrådet
 #   kind: råd
-#   status: aktivt
+#   status: aktiv
 #   organiser_side: gemensamt
 #   organiser_department: Kommunstyrelseförvaltningen
 #   purpose:
@@ -71,6 +91,8 @@ TEMPLATE = """# Forumregistret: en karta över befintliga samverkansforum mellan
 #   source: forumregister
 #   web_source:
 #   last_verified:
+#   years: []
+#   source_date:
 #   categories: [Idéburen förening]
 #   goal_areas: [Mänskliga rättigheter och demokrati]
 #   forms: [Dialog (återkommande/löpande)]
@@ -83,6 +105,37 @@ def create_forums_schema(db: sqlite_utils.Database) -> None:
     db.conn.executescript(FORUMS_SQL.read_text(encoding="utf-8"))
 
 
+def replace_registry(
+    db: sqlite_utils.Database, table: str, records: list[dict], link_tables: dict[str, tuple[str, str]]
+) -> dict[str, int]:
+    """Replace a registry table and its link tables with records (link rows carry their basis)."""
+    owner = f"{table[:-1]}_id"  # forums -> forum_id, agreements -> agreement_id
+    for link_table, _ in link_tables.values():
+        db.execute(f"DELETE FROM [{link_table}]")
+    db.execute(f"DELETE FROM [{table}]")
+    columns = [c.name for c in db[table].columns]
+    rows = []
+    for r in records:
+        row = {k: r.get(k) for k in columns}
+        for key in ("years", "parties", "districts"):
+            if key in row and isinstance(row[key], list):
+                row[key] = json.dumps(row[key], ensure_ascii=False) if row[key] else None
+        if "source_undated" in row:
+            row["source_undated"] = int(bool(row["source_undated"]))
+        rows.append(row)
+    db[table].insert_all(rows)
+    counts = {table: len(records)}
+    for kind, (link_table, column) in link_tables.items():
+        link_rows = [
+            {owner: r["id"], column: target, "basis": r.get("link_basis", {}).get(kind, {}).get(target)}
+            for r in records
+            for target in r["links"].get(kind, [])
+        ]
+        db[link_table].insert_all(link_rows)
+        counts[link_table] = len(link_rows)
+    return counts
+
+
 def write_forums(db: sqlite_utils.Database, records: list[dict]) -> dict[str, int]:
     """Replace the forum registry in db with records from ingest.forums.load_forums (call inside a build).
 
@@ -91,17 +144,14 @@ def write_forums(db: sqlite_utils.Database, records: list[dict]) -> dict[str, in
     assert set(LINKS) == set(LINK_TABLES)
     create_forums_schema(db)
     db["sources"].insert(REGISTRY_SOURCE, pk="id", ignore=True)
-    for table, _ in LINK_TABLES.values():
-        db.execute(f"DELETE FROM [{table}]")
-    db.execute("DELETE FROM forums")
-    columns = [c.name for c in db["forums"].columns]
-    db["forums"].insert_all([{k: r.get(k) for k in columns} for r in records])
-    counts = {"forums": len(records)}
-    for kind, (table, column) in LINK_TABLES.items():
-        rows = [{"forum_id": r["id"], column: target} for r in records for target in r["links"].get(kind, [])]
-        db[table].insert_all(rows)
-        counts[table] = len(rows)
-    return counts
+    return replace_registry(db, "forums", records, LINK_TABLES)
+
+
+def write_agreements(db: sqlite_utils.Database, records: list[dict]) -> dict[str, int]:
+    """Replace the agreements (ingest.agreements.load_agreements) in db; adds the `avtalsregister` source."""
+    create_forums_schema(db)
+    db["sources"].insert(AGREEMENTS_SOURCE, pk="id", ignore=True)
+    return replace_registry(db, "agreements", records, AGREEMENT_LINK_TABLES)
 
 
 def read_registry(source: Path | str, allow_empty: bool = False) -> list[dict]:

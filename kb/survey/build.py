@@ -8,6 +8,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from ingest.agreements import AGREEMENTS_FILE, load_agreements
 from ingest.exports import EXPORTS_DIR, StoredExport, load_stored_exports
 from ingest.figures import load_known_inconsistencies, load_published_figures, load_report_statements
 from ingest.forums import FORUMS_FILE, load_forums
@@ -33,10 +34,12 @@ class BuildInputs:
     exports: list[StoredExport]
     graph: GraphData | None = None
     forums: list[dict] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
+    agreements: list[dict] = field(default_factory=list)
 
 
-def load_inputs(exports_dir: Path = EXPORTS_DIR, forums_file: Path = FORUMS_FILE) -> BuildInputs:
+def load_inputs(
+    exports_dir: Path = EXPORTS_DIR, forums_file: Path = FORUMS_FILE, agreements_file: Path = AGREEMENTS_FILE
+) -> BuildInputs:
     """Read and validate all source files (raises InputErrors naming file, line and field)."""
     reference = load_reference()
     return BuildInputs(
@@ -47,6 +50,7 @@ def load_inputs(exports_dir: Path = EXPORTS_DIR, forums_file: Path = FORUMS_FILE
         exports=load_stored_exports(reference, exports_dir),
         graph=load_graph_data(reference),
         forums=load_forums(forums_file, reference=reference),
+        agreements=load_agreements(agreements_file, reference=reference),
     )
 
 

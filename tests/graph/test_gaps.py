@@ -169,3 +169,32 @@ def test_jackknife_groups():
     groups = jackknife_groups([f"d{i}" for i in range(100)])
     assert len(groups) == 20 and set().union(*groups) == {f"d{i}" for i in range(100)}
     assert groups == jackknife_groups([f"d{i}" for i in range(100)])  # seeded
+
+
+def test_a_forum_whose_categories_few_departments_reach_is_a_gap_worked_by_hand():
+    from kb.graph.gap_text import underused_forum_rows
+    from kb.graph.gaps import Forums
+
+    inc = Incidence.from_rows(
+        departments=["d1", "d2", "d3", "d4"],
+        categories=["k1", "k2", "k3"],
+        goals=["g1"],
+        forms=["f1"],
+        collaborations=[("d1", "k1", "f1"), ("d1", "k2", "f1"), ("d2", "k2", "f1"), ("d3", "k3", "f1"),
+                        ("d4", "k3", "f1"), ("d2", "k3", "f1")],
+        department_goals=[],
+    )
+    rel = Relevance(cell={("k1", "g1"): 2, ("k2", "g1"): 1, ("k3", "g1"): 3}, goal={"g1": 3}, form={})
+    labels = {"category": {"k1": "Kat 1", "k2": "Kat 2", "k3": "Kat 3"}, "department": {}, "forum": {"fa": "Forum A"}}
+    forums = Forums(labels={"fa": "Forum A", "fb": "Forum B"},
+                    departments={"fa": {"d1"}, "fb": {"d3", "d4"}},
+                    categories={"fa": {"k1", "k2"}, "fb": {"k3"}})
+    rows = underused_forum_rows(inc, rel, labels, forums)
+    # fa: k1 reaches 1 of 4, k2 2 of 4 -> reach 0.375 < 0.5; relevance max(2, 1) = 2; one member department
+    # fb: k3 reaches 3 of 4 -> 0.75, no gap
+    assert [r["forum_id"] for r in rows] == ["fa"]
+    (fa,) = rows
+    assert fa["shortfall"] == pytest.approx(0.625) and fa["actionability"] == pytest.approx(2 / 5)
+    assert fa["score"] == pytest.approx(2 * 0.625 * math.sqrt(2 / 5))
+    assert fa["brokers"] == ["d1"] and fa["type"] == "forum"
+    assert "Forumet Forum A samlar Kat 1, Kat 2" in fa["explanation"] and "1,5 av 4" in fa["explanation"]

@@ -67,7 +67,7 @@ def test_bad_file_reports_every_problem_with_file_line_and_field(tmp_path):
     assert "okänt värde 'pågående'" in found[(14, "status")][0]
     assert "'tjugotjugo'" in found[(14, "years")][0]
     assert "ÅÅÅÅ-MM-DD" in found[(14, "source_date")][0]
-    assert "organisationers namn" in found[(14, "parties")][0]
+    assert "organisationers" in found[(14, "parties")][0]
     assert found[(14, "colour")] == ["okänt fält"]
     assert found[(22, "url")] == ["obligatoriskt fält är tomt"]
     assert "inte en av postens länkar" in found[(25, "link_notes")][0]
@@ -125,3 +125,16 @@ def test_an_empty_file_has_no_agreements(tmp_path):
     path = tmp_path / "agreements.yml"
     path.write_text("# inga ännu\n", encoding="utf-8")
     assert load_agreements(path) == []
+
+
+def test_the_build_writes_agreements_with_their_links_and_the_basis_of_each(built_db):
+    seed = load_agreements(AGREEMENTS_FILE)
+    rows = {r["id"]: r for r in built_db.query("SELECT * FROM agreements")}
+    assert sorted(rows) == sorted(a["id"] for a in seed)
+    for a in seed:
+        row = rows[a["id"]]
+        assert row["url"] == a["url"] and row["source_undated"] == int(a["source_undated"])
+        links = {(r["category_id"], r["basis"]) for r in built_db.query(
+            "SELECT category_id, basis FROM agreement_categories WHERE agreement_id = ?", [a["id"]])}
+        assert links == {(c, a["link_basis"]["categories"][c]) for c in a["links"]["categories"]}
+    assert built_db["sources"].get("avtalsregister")["kind"] == "registerfil"

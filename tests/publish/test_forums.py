@@ -46,7 +46,8 @@ def test_coordinates_accept_a_decimal_comma_and_links_resolve_aliases():
 
 def test_phone_numbers_are_refused(tmp_path):
     path = tmp_path / "forums.yml"
-    path.write_text("- name: Rådet\n  kind: råd\n  contact_role: ring 019-21 10 00\n", encoding="utf-8")
+    text = "- name: Rådet\n  kind: råd\n  url: https://example.org/r\n  contact_role: ring 019-21 10 00\n"
+    path.write_text(text, encoding="utf-8")
     assert "telefonnummer" in errors_of(path)[0].message
 
 
@@ -87,11 +88,12 @@ def test_an_empty_required_field_is_reported_with_file_and_row(tmp_path, key, va
     path = tmp_path / "forums.yml"
     item = {"name": "Rådet", "kind": "råd"} | {key: value}
     path.write_text(
-        "- name: Nätverket\n  kind: nätverk\n" + f"- name: {item['name']}\n  kind: {item['kind']}\n", encoding="utf-8"
+        "- name: Nätverket\n  kind: nätverk\n  url: https://example.org/n\n"
+        + f"- name: {item['name']}\n  kind: {item['kind']}\n  url: https://example.org/r\n", encoding="utf-8"
     )
     (error,) = errors_of(path)
-    assert (error.row, error.column, error.message) == (3, key, "obligatoriskt fält är tomt")
-    assert str(error).startswith(f"{path}, rad 3, kolumn '{key}'")
+    assert (error.row, error.column, error.message) == (4, key, "obligatoriskt fält är tomt")
+    assert str(error).startswith(f"{path}, rad 4, kolumn '{key}'")
 
 
 def test_a_key_given_twice_in_one_forum_is_reported(tmp_path):
@@ -178,10 +180,10 @@ def test_new_fields_are_validated_with_file_line_and_field(tmp_path):
 def test_new_fields_load_when_valid(tmp_path):
     path = tmp_path / "forums.yml"
     path.write_text(
-        "- name: Rådet\n  kind: råd\n  status: engångs\n  years: [2024, 2019, 2024]\n"
+        "- name: Rådet\n  kind: råd\n  url: https://example.org/r\n  status: engångs\n  years: [2024, 2019, 2024]\n"
         "  source_date: 2023-12-14\n  forms: [Dialog (enstaka)]\n"
         "  link_notes:\n    Dialog (enstaka tillfälle): källan\n"
-        "- name: Nätverket\n  kind: nätverk\n  source_undated: true\n  source_date: ''\n",
+        "- name: Nätverket\n  kind: nätverk\n  url: https://example.org/n\n  source_undated: true\n  source_date: ''\n",
         encoding="utf-8",
     )
     first, second = load_forums(path)
@@ -189,3 +191,12 @@ def test_new_fields_load_when_valid(tmp_path):
     assert (first["source_date"], first["source_undated"]) == ("2023-12-14", False)
     assert first["link_notes"] == {"Dialog (enstaka tillfälle)": "källan"}  # an alias resolves to the name
     assert (second["source_date"], second["source_undated"], second["years"]) == (None, True, [])
+
+
+def test_a_forum_without_any_source_is_refused_with_file_row_and_field(tmp_path):
+    path = tmp_path / "forums.yml"
+    path.write_text("- name: Källt\n  kind: råd\n  url: https://example.org/k\n- name: Okällt\n  kind: råd\n",
+                    encoding="utf-8")
+    (error,) = errors_of(path)
+    assert (error.file, error.row, error.column) == (str(path), 4, "url")
+    assert "saknar källa" in error.message
