@@ -1,7 +1,6 @@
 """Exports read back in each format, and the `gaps`, `breadth` and `export graph` commands."""
 
 import json
-
 from pathlib import Path
 
 import click
