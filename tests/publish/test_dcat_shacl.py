@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from rdflib import Graph, URIRef
 from rdflib import namespace as ns
 
 from kb.publish.dcat import write_dcat
+from tests.second_round import make_two_round_db
 
 SHAPES_DIR = Path(__file__).parents[1] / "data" / "dcat-ap"
 SH = ns.SH
@@ -48,15 +48,9 @@ def exported(db_path: Path, tmp_path: Path) -> Graph:
 
 
 @pytest.fixture(scope="module")
-def two_round_db(built_db_path, tmp_path_factory) -> Path:
-    """The build plus a second round (only what the DCAT export reads of it: the rounds table)."""
-    path = tmp_path_factory.mktemp("dcat") / "two.db"
-    shutil.copyfile(built_db_path, path)
-    db = sqlite_utils.Database(path)
-    db["rounds"].insert({"round": 2024, "title": "Inventering av samverkan med det civila samhället 2024",
-                         "departments": 9, "source_id": "rapport-2022"})
-    db.close()
-    return path
+def two_round_db(tmp_path_factory) -> Path:
+    """The committed data plus a 2024 round ingested from a synthetic Forms export."""
+    return make_two_round_db(tmp_path_factory.mktemp("dcat"))
 
 
 @pytest.mark.parametrize("version", ["2.1.1", "3.0.1"])
