@@ -136,3 +136,26 @@ def test_import_rejects_bad_file(db, tmp_path):
     bad.write_text("inte en zip")
     with pytest.raises(InputErrors):
         import_qdpx(db, bad)
+
+
+def test_import_without_our_note_skips_case_codes(decided_db, tmp_path, codebook):
+    """A project re-saved by another tool loses our Note: codings still import, case codes are no themes."""
+    path = tmp_path / "projekt.qdpx"
+    export_qdpx(decided_db, path)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    doc = etree.fromstring(members["project.qde"])
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    for notes in doc.xpath("/q:Project/q:Notes", namespaces=ns):
+        doc.remove(notes)
+    members["project.qde"] = etree.tostring(doc, xml_declaration=True, encoding="utf-8")
+    stripped = tmp_path / "stripped.qdpx"
+    with zipfile.ZipFile(stripped, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    fresh = make_db(tmp_path / "fresh.db")
+    write_codebook(fresh, codebook)
+    result = import_qdpx(fresh, stripped)
+    assert result["unknown_codes"] == [] and result["codings"] == 6
+    notes = [r["note"] for r in fresh.query("SELECT note FROM codings")]
+    assert all(n and "Status:" in n for n in notes)  # the Swedish memo is kept as the note
