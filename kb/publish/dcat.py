@@ -40,8 +40,10 @@ THEMES = {
 }
 # Geographic coverage: Örebro kommun, municipality code (kommunkod) 1880 in Statistics Sweden's list of
 # municipalities (SCB, "Kommuner i Sverige", https://www.scb.se/hitta-statistik/regional-statistik-och-kartor/
-# regionala-indelningar/lan-och-kommuner/). The dct:Location carries that code as its identifier; it is
-# minted under the base URL rather than guessed from an authority list we cannot check offline.
+# regionala-indelningar/lan-och-kommuner/). The dct:Location carries that code as its identifier. It is a
+# blank node described here rather than a URI guessed from an authority list we cannot check offline (DCAT-AP
+# names the EU places list, then GeoNames); dataportal.se expects a Location described in the file itself to
+# be a blank node (diggsweden/DCAT-AP-SE-Processor issue #70).
 MUNICIPALITY_CODE = "1880"
 MUNICIPALITY = "Örebro kommun"
 TITLE = "Samverkan KB – Örebro kommuns samverkan med civilsamhället"
@@ -166,7 +168,8 @@ def dcat_graph(db_path: Path | str, base_url: str) -> Graph:
     _typed(graph, contact, VCARD.Kind, VCARD.Organization)
     graph.add((contact, VCARD.fn, Literal("Örebro kommun, samordnare för samverkan med civilsamhället", lang="sv")))
     graph.add((contact, VCARD.hasURL, URIRef(f"{base}/om")))
-    spatial = _typed(graph, URIRef(f"{base}/#omrade-kommun-{MUNICIPALITY_CODE}"), DCTERMS.Location)
+    spatial = BNode(f"kommun{MUNICIPALITY_CODE}")
+    graph.add((spatial, RDF.type, DCTERMS.Location))
     graph.add((spatial, SKOS.prefLabel, Literal(MUNICIPALITY, lang="sv")))
     graph.add((spatial, DCTERMS.identifier, Literal(MUNICIPALITY_CODE)))
 

@@ -88,3 +88,14 @@ def test_issued_and_modified_are_the_build_day(publish_db_path, tmp_path):
     (catalog,) = graph.subjects(ns.RDF.type, ns.DCAT.Catalog)
     assert str(graph.value(catalog, ns.DCTERMS.modified)) == built[:10]
     assert str(graph.value(catalog, ns.DCTERMS.issued)) == built[:10]
+
+
+def test_spatial_is_orebro_kommun_by_its_municipality_code(publish_db_path, tmp_path):
+    graph = exported(publish_db_path, tmp_path)
+    (dataset,) = graph.subjects(ns.RDF.type, ns.DCAT.Dataset)
+    (catalog,) = graph.subjects(ns.RDF.type, ns.DCAT.Catalog)
+    spatial = graph.value(dataset, ns.DCTERMS.spatial)
+    assert graph.value(catalog, ns.DCTERMS.spatial) == spatial
+    assert (spatial, ns.RDF.type, ns.DCTERMS.Location) in graph
+    assert str(graph.value(spatial, ns.DCTERMS.identifier)) == "1880"
+    assert str(graph.value(spatial, ns.SKOS.prefLabel)) == "Örebro kommun"
