@@ -1,4 +1,4 @@
-"""REFI-QDA exchange: codebook (.qdc) and coded project (.qdpx) export, project import.
+"""REFI-QDA exchange: codebook (.qdc) and coded project (.qdpx) export (import: kb.coding.refiqda_import).
 
 Follows the REFI-QDA standard 1.5 (namespaces ``urn:QDA-XML:codebook:1.0`` and
 ``urn:QDA-XML:project:1.0``): positions are Unicode code points over the stored text, end
@@ -47,7 +47,7 @@ _OWN_FIELDS = (
 )
 _COLORS = {"svarighet": "#C0392B", "positivt": "#27AE60"}
 _CASE_COLOR = "#34495E"
-_CASE_CODE_NOTE = "(Koden anger fallets svar; QualCoder och NVivo läser den som fallet, inte som ett tema.)"
+_CASE_CODE_NOTE = "(Koden markerar fallets svar; QualCoder läser den som fallet, inte som ett tema.)"
 _VARIABLES = {
     "omgång": "Inventeringens år (fallvariabel).",
     "förvaltning": "Förvaltningen som svarade (fallvariabel); saknas när förvaltningen inte är känd.",
@@ -211,7 +211,7 @@ def export_qdpx(db: sqlite_utils.Database, path: Path, include_proposed: bool = 
     codebook = ET.SubElement(root, f"{{{p}}}CodeBook")
     _codes(codebook, p, themes)
     codes_el = codebook.find(f"{{{p}}}Codes")
-    for case in cases:  # the case codes QualCoder (and NVivo) read as cases; no theme of ours
+    for case in cases:  # the case codes QualCoder reads as cases; no theme of ours
         code = ET.SubElement(codes_el, f"{{{p}}}Code", {"guid": case["guid"], "name": case["name"],
                                                         "isCodable": "true", "color": _CASE_COLOR})
         ET.SubElement(code, f"{{{p}}}Description").text = case["memo"] + " " + _CASE_CODE_NOTE
