@@ -1,9 +1,9 @@
 """What a researcher reads in a REFI-QDA project: Swedish memos of codings, cases and sources.
 
 A coding's memo (the selection's Description: the standard's place for it, and what QualCoder's
-importer reads as the coding memo) says in Swedish who or what proposed it, on which evidence (rule and layer, or model), with what
-confidence and where its review stands. The machine-readable fields travel separately, in one project
-Note (see kb.coding.refiqda), so the memo never has to be parsed.
+importer reads as the coding memo) says in Swedish who or what proposed it, on which evidence (rule
+and layer, or model), with what confidence and where its review stands. The machine-readable fields
+travel separately, in one project Note (see kb.coding.refiqda), so the memo never has to be parsed.
 """
 
 from __future__ import annotations
