@@ -227,12 +227,23 @@ def export_qdc(path: Path, codebook_path: Path | None) -> None:
 def export_qdpx(path: Path, db_path: Path, include_proposed: bool) -> None:
     """Exportera svaren och kodningarna som REFI-QDA-projekt (.qdpx)."""
     from kb.coding.refiqda import export_qdpx as run
-    from kb.coding.store import ensure_coding_schema
+    from kb.coding.store import PROPOSED, ensure_coding_schema
 
     db = _open_db(db_path)
-    ensure_coding_schema(db)
+    if "codings" not in db.table_names():  # an export never rewrites a db that has the coding tables
+        ensure_coding_schema(db)
     counts = run(db, path, include_proposed=include_proposed)
-    click.echo(f"Skrev {counts['statements']} svar och {counts['codings']} kodningar till {path}")
+    click.echo(
+        f"Skrev {counts['statements']} svar i {counts['cases']} fall och {counts['codings']} kodningar till {path}"
+    )
+    if not include_proposed:
+        proposed = db.execute("SELECT COUNT(*) FROM codings WHERE negated = 0 AND status = ?", [PROPOSED]).fetchone()[0]
+        if proposed:
+            click.echo(
+                f"Obs: {proposed} kodningar är maskinens förslag som ingen har granskat än och kom inte med. "
+                "Ta med dem med --include-proposed (deras memon visar status och belägg).",
+                err=True,
+            )
 
 
 @click.command("qdpx", cls=SwedishCommand)
@@ -240,7 +251,7 @@ def export_qdpx(path: Path, db_path: Path, include_proposed: bool) -> None:
 @db_option
 def import_qdpx(path: Path, db_path: Path) -> None:
     """Importera kodningar från ett REFI-QDA-projekt (.qdpx) till databasen."""
-    from kb.coding.refiqda import import_qdpx as run
+    from kb.coding.refiqda_import import import_qdpx as run
 
     if not Path(path).exists():
         fail(f"filen {path} finns inte")

@@ -1,13 +1,14 @@
-"""REFI-QDA exchange: codebook (.qdc) and coded project (.qdpx) export, project import.
+"""REFI-QDA exchange: codebook (.qdc) and coded project (.qdpx) export (import: kb.coding.refiqda_import).
 
 Follows the REFI-QDA standard 1.5 (namespaces ``urn:QDA-XML:codebook:1.0`` and
 ``urn:QDA-XML:project:1.0``): positions are Unicode code points over the stored text, end
 exclusive; a .qdpx is a zip of ``project.qde`` and a flat ``sources/`` folder of UTF-8 ``.txt``
 files (no byte-order mark) referenced as ``internal://<GUID>.txt``; GUIDs are uuid5 of stable ids,
 so exporting the same data twice gives identical files. Each statement is a text source; sources
-are grouped into cases per department and round. Our own fields of a coding (status, rule,
-layer, confidence, ...) travel in the selection's Description as JSON, so export -> import is
-lossless.
+are grouped into cases per department and round. A coding's memo (the selection's Description) is
+Swedish text for the researcher (kb.coding.refiqda_text); our own fields of a coding (status, rule,
+layer, confidence, ...) travel as JSON in one project Note, which kb.coding.refiqda_import reads back,
+so export -> import is lossless.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 import uuid
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -22,8 +24,8 @@ from xml.etree import ElementTree as ET
 import sqlite_utils
 
 from kb.coding.codebook import Codebook
-from kb.coding.store import ACCEPTED, PROPOSED, REJECTED, coding_id, ensure_coding_schema
-from kb.core.errors import InputError, InputErrors
+from kb.coding.refiqda_text import KINDS, case_memo, case_name, coding_memo, source_memo
+from kb.coding.store import ACCEPTED, REJECTED
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -44,6 +46,18 @@ _OWN_FIELDS = (
     "note",
 )
 _COLORS = {"svarighet": "#C0392B", "positivt": "#27AE60"}
+_CASE_COLOR = "#34495E"
+_CASE_CODE_NOTE = "(Koden markerar fallets svar; QualCoder läser den som fallet, inte som ett tema.)"
+_VARIABLES = {
+    "omgång": "Inventeringens år (fallvariabel).",
+    "förvaltning": "Förvaltningen som svarade (fallvariabel); saknas när förvaltningen inte är känd.",
+    "typ": "Om svaret gäller något svårt eller positivt med samverkan (variabel för varje svar).",
+}
+META_NOTE = "Samverkan KB: kodningarnas maskinläsbara uppgifter"
+_META_NOTE_DESCRIPTION = (
+    "Maskinläsbara uppgifter (JSON) om varje kodning, nycklade på markeringens GUID, så att "
+    "`kb import qdpx` kan läsa tillbaka projektet utan förlust. Läs kodningarnas memon i stället."
+)
 
 
 def guid(kind: str, key: Any) -> str:
@@ -117,7 +131,7 @@ def _variable_value(parent: ET.Element, name: str, value: Any, type_: str) -> No
 
 
 def _add_coding(selection: ET.Element, ns: str, coding_row: dict[str, Any]) -> None:
-    """The Coding of a selection; a rejected coding has none (its status travels in the description)."""
+    """The Coding of a selection; a rejected coding has none (other tools show its memo as an annotation)."""
     if coding_row["status"] == REJECTED:
         return
     coding = ET.SubElement(
@@ -131,17 +145,54 @@ def _add_coding(selection: ET.Element, ns: str, coding_row: dict[str, Any]) -> N
     ET.SubElement(coding, f"{{{ns}}}CodeRef", {"targetGUID": guid("theme", coding_row["theme_id"])})
 
 
+def _xml_datetime(stamp: str | None) -> str | None:
+    """An ISO 8601 timestamp as xsd:dateTime in UTC ('...Z'), or None."""
+    if not stamp:
+        return None
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def _cases(db: sqlite_utils.Database, statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One case per department and round, with its statements' GUIDs and the values it has."""
+    departments = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM departments")}
+    grouped: dict[tuple[Any, Any], list[str]] = {}
+    for s in statements:
+        grouped.setdefault((s["department_id"], s["round"]), []).append(guid("statement", s["id"]))
+    cases = []
+    for (dept, round_), sources in sorted(grouped.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
+        name = departments.get(dept, dept)
+        values = {"omgång": ("Integer", round_), "förvaltning": ("Text", name)}
+        cases.append({
+            "guid": guid("case", f"{dept}|{round_}"),
+            "name": case_name(name, round_),
+            "memo": case_memo(name, round_, len(sources)),
+            "values": {k: v for k, v in values.items() if v[1] not in (None, "")},
+            "sources": sources,
+        })
+    return cases
+
+
 def export_qdpx(db: sqlite_utils.Database, path: Path, include_proposed: bool = False) -> dict[str, int]:
     """Write statements and their codings as a .qdpx project (accepted codings unless include_proposed).
 
-    With include_proposed every coding goes along, proposals and rejections too, so that export -> import
-    is lossless: a rejected coding is a selection without a Coding (other tools show it as not coded), its
-    theme and status in the selection's description.
+    Readable in QualCoder, NVivo and ATLAS.ti: a coding's memo is Swedish text (refiqda_text), its
+    machine fields go in one project Note (JSON keyed by selection GUID) that `kb import qdpx` reads.
+    Each case (department and round) lists its sources as SourceRefs and, because QualCoder's importer
+    links a case to text only through a code with the case's GUID, also codes each of its sources in full
+    with such a code. Case variables (omgång, förvaltning) and file variables (typ) never overlap, and a
+    variable without a value is left out. With include_proposed every coding goes along, proposals and
+    rejections too, so that export -> import is lossless: a rejected coding is a selection without a Coding.
     """
     p = PROJECT_NS
     themes = _themes_from_db(db)
+    labels = {t["id"]: t["label"] or t["id"] for t in themes}
     statements = list(db.query("SELECT * FROM statements ORDER BY round, department_id, position, id"))
-    departments = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM departments")}
     where = "negated = 0" if include_proposed else f"negated = 0 AND status = '{ACCEPTED}'"
     codings: dict[str, list[dict[str, Any]]] = {}
     for row in db.query(f'SELECT * FROM codings WHERE {where} ORDER BY statement_id, start, "end", theme_id, coder'):
@@ -150,6 +201,8 @@ def export_qdpx(db: sqlite_utils.Database, path: Path, include_proposed: bool = 
         {c["coder"] for rows in codings.values() for c in rows}
         | {c["decided_by"] for rows in codings.values() for c in rows if c["decided_by"]}
     )
+    cases = _cases(db, statements)
+    case_of = {source: case["guid"] for case in cases for source in case["sources"]}
     root = ET.Element(f"{{{p}}}Project", {"name": "Samverkan KB", "origin": "Samverkan KB"})
     if users:
         users_el = ET.SubElement(root, f"{{{p}}}Users")
@@ -157,79 +210,78 @@ def export_qdpx(db: sqlite_utils.Database, path: Path, include_proposed: bool = 
             ET.SubElement(users_el, f"{{{p}}}User", {"guid": guid("user", user), "name": user})
     codebook = ET.SubElement(root, f"{{{p}}}CodeBook")
     _codes(codebook, p, themes)
-    variables = ET.SubElement(root, f"{{{p}}}Variables")
-    for name, type_ in (("omgång", "Integer"), ("förvaltning", "Text"), ("typ", "Text")):
-        ET.SubElement(
-            variables, f"{{{p}}}Variable", {"guid": guid("variable", name), "name": name, "typeOfVariable": type_}
-        )
-    cases: dict[tuple[Any, Any], list[str]] = {}
-    for s in statements:
-        cases.setdefault((s["department_id"], s["round"]), []).append(guid("statement", s["id"]))
+    codes_el = codebook.find(f"{{{p}}}Codes")
+    for case in cases:  # the case codes QualCoder reads as cases; no theme of ours
+        code = ET.SubElement(codes_el, f"{{{p}}}Code", {"guid": case["guid"], "name": case["name"],
+                                                        "isCodable": "true", "color": _CASE_COLOR})
+        ET.SubElement(code, f"{{{p}}}Description").text = case["memo"] + " " + _CASE_CODE_NOTE
+    kinds = {s["kind"] for s in statements if s["kind"]}
+    variables = [(name, type_) for name, type_ in (("omgång", "Integer"), ("förvaltning", "Text"))
+                 if any(name in c["values"] for c in cases)] + ([("typ", "Text")] if kinds else [])
+    if variables:
+        variables_el = ET.SubElement(root, f"{{{p}}}Variables")
+        for name, type_ in variables:
+            var = ET.SubElement(variables_el, f"{{{p}}}Variable",
+                                {"guid": guid("variable", name), "name": name, "typeOfVariable": type_})
+            ET.SubElement(var, f"{{{p}}}Description").text = _VARIABLES[name]
     if cases:
         cases_el = ET.SubElement(root, f"{{{p}}}Cases")
-        for (dept, round_), source_guids in sorted(cases.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
-            name = f"{departments.get(dept, dept or 'okänd förvaltning')} {round_}"
-            case = ET.SubElement(cases_el, f"{{{p}}}Case", {"guid": guid("case", f"{dept}|{round_}"), "name": name})
-            if round_ is not None:
-                _variable_value(case, "omgång", round_, "Integer")
-            _variable_value(case, "förvaltning", departments.get(dept, dept or ""), "Text")
-            for source_guid in source_guids:
-                ET.SubElement(case, f"{{{p}}}SourceRef", {"targetGUID": source_guid})
+        for case in cases:
+            case_el = ET.SubElement(cases_el, f"{{{p}}}Case", {"guid": case["guid"], "name": case["name"]})
+            ET.SubElement(case_el, f"{{{p}}}Description").text = case["memo"]
+            for name, (type_, value) in case["values"].items():
+                _variable_value(case_el, name, value, type_)
+            for source_guid in case["sources"]:
+                ET.SubElement(case_el, f"{{{p}}}SourceRef", {"targetGUID": source_guid})
     files: dict[str, str] = {}
+    machine: dict[str, dict[str, Any]] = {}
     count = 0
     if statements:
         sources = ET.SubElement(root, f"{{{p}}}Sources")
         for s in statements:
-            sguid = guid("statement", s["id"])
-            files[f"sources/{sguid}.txt"] = s["text"] or ""
-            source = ET.SubElement(
-                sources,
-                f"{{{p}}}TextSource",
-                {"guid": sguid, "name": s["id"], "plainTextPath": f"internal://{sguid}.txt"},
-            )
-            whole = []
-            for c in codings.get(s["id"], []):
+            sguid, text = guid("statement", s["id"]), s["text"] or ""
+            files[f"sources/{sguid}.txt"] = text
+            source = ET.SubElement(sources, f"{{{p}}}TextSource",
+                                   {"guid": sguid, "name": s["id"], "plainTextPath": f"internal://{sguid}.txt"})
+            ET.SubElement(source, f"{{{p}}}Description").text = source_memo(s["kind"], s["round"], s["source_id"])
+            rows = codings.get(s["id"], [])
+            ordered = [c for c in rows if c["start"] is not None and c["end"] is not None]
+            ordered += [c for c in rows if c["start"] is None or c["end"] is None]
+            for c in ordered:
                 count += 1
-                own = json.dumps({k: c[k] for k in _OWN_FIELDS}, ensure_ascii=False, sort_keys=True)
-                if c["start"] is None or c["end"] is None:
-                    whole.append((c, own))
-                    continue
-                sel = ET.SubElement(
-                    source,
-                    f"{{{p}}}PlainTextSelection",
-                    {
-                        "guid": guid("selection", c["id"]),
-                        "name": c["text"] or "",
-                        "startPosition": str(c["start"]),
-                        "endPosition": str(c["end"]),
-                        "creatingUser": guid("user", c["coder"]),
-                    },
-                )
-                ET.SubElement(sel, f"{{{p}}}Description").text = own
+                whole = c["start"] is None or c["end"] is None
+                attrs = {
+                    "guid": guid("selection", c["id"]),
+                    "name": "" if whole else c["text"] or "",
+                    "startPosition": "0" if whole else str(c["start"]),
+                    "endPosition": str(len(text)) if whole else str(c["end"]),
+                    "creatingUser": guid("user", c["coder"]),
+                }
+                created = _xml_datetime(c["created_at"])
+                if created:
+                    attrs["creationDateTime"] = created
+                sel = ET.SubElement(source, f"{{{p}}}PlainTextSelection", attrs)
+                ET.SubElement(sel, f"{{{p}}}Description").text = coding_memo(c, labels.get(c["theme_id"],
+                                                                                        c["theme_id"]), whole)
                 _add_coding(sel, p, c)
-            for c, own in whole:
-                # A whole-statement coding: a selection over the full text, marked in its description.
-                sel = ET.SubElement(
-                    source,
-                    f"{{{p}}}PlainTextSelection",
-                    {
-                        "guid": guid("selection", c["id"]),
-                        "name": "",
-                        "startPosition": "0",
-                        "endPosition": str(len(s["text"] or "")),
-                        "creatingUser": guid("user", c["coder"]),
-                    },
-                )
-                ET.SubElement(sel, f"{{{p}}}Description").text = json.dumps(
-                    json.loads(own) | {"whole": True}, ensure_ascii=False, sort_keys=True
-                )
-                _add_coding(sel, p, c)
-            if s["round"] is not None:
-                _variable_value(source, "omgång", s["round"], "Integer")
-            _variable_value(
-                source, "förvaltning", departments.get(s["department_id"], s["department_id"] or ""), "Text"
-            )
-            _variable_value(source, "typ", s["kind"] or "", "Text")
+                machine[attrs["guid"]] = {k: c[k] for k in _OWN_FIELDS} | ({"whole": True} if whole else {})
+            if sguid in case_of:  # the whole source coded with its case's code: how QualCoder finds case text
+                link = ET.SubElement(source, f"{{{p}}}PlainTextSelection", {
+                    "guid": guid("case-link", s["id"]), "name": "", "startPosition": "0",
+                    "endPosition": str(len(text))})
+                coding = ET.SubElement(link, f"{{{p}}}Coding", {"guid": guid("case-link-coding", s["id"])})
+                ET.SubElement(coding, f"{{{p}}}CodeRef", {"targetGUID": case_of[sguid]})
+            if s["kind"]:
+                _variable_value(source, "typ", KINDS.get(s["kind"], s["kind"]), "Text")
+    if machine:
+        stamps = [c[k] for rows in codings.values() for c in rows for k in ("created_at", "decided_at")]
+        when = max((x for x in map(_xml_datetime, stamps) if x), default="1980-01-01T00:00:00Z")
+        notes = ET.SubElement(root, f"{{{p}}}Notes")
+        note = ET.SubElement(notes, f"{{{p}}}Note", {"guid": guid("note", META_NOTE), "name": META_NOTE,
+                                                     "creationDateTime": when})
+        ET.SubElement(note, f"{{{p}}}Description").text = _META_NOTE_DESCRIPTION
+        ET.SubElement(note, f"{{{p}}}PlainTextContent").text = json.dumps(
+            machine, ensure_ascii=False, sort_keys=True, indent=1)
     xml = _xml_bytes(root, p)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in [("project.qde", xml)] + [(k, v.encode("utf-8")) for k, v in sorted(files.items())]:
@@ -237,102 +289,4 @@ def export_qdpx(db: sqlite_utils.Database, path: Path, include_proposed: bool = 
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
-    return {"statements": len(statements), "codings": count, "codes": len(themes)}
-
-
-def import_qdpx(db: sqlite_utils.Database, path: Path, default_coder: str = "import") -> dict[str, Any]:
-    """Read codings from a .qdpx into ``codings`` (statements and themes must exist in the db)."""
-    p = f"{{{PROJECT_NS}}}"
-    path = Path(path)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "project.qde" not in names:
-                raise InputErrors([InputError(str(path), None, None, "project.qde saknas i arkivet")])
-            root = ET.fromstring(archive.read("project.qde"))
-            texts = {n: archive.read(n).decode("utf-8-sig") for n in names if n.lower().startswith("sources/")}
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputErrors([InputError(str(path), None, None, f"ingen giltig .qdpx-fil: {exc}")]) from None
-    except ET.ParseError as exc:
-        raise InputErrors([InputError(str(path), None, None, f"project.qde är inte giltig XML: {exc}")]) from None
-    ensure_coding_schema(db)
-    users = {u.get("guid", "").upper(): u.get("name") or default_coder for u in root.iter(f"{p}User")}
-    theme_by_guid = {guid("theme", r[0]): r[0] for r in db.execute("SELECT id FROM themes")}
-    label_to_id = {r[1]: r[0] for r in db.execute("SELECT id, label FROM themes")}
-    for code in root.iter(f"{p}Code"):
-        g = code.get("guid", "").upper()
-        if g not in theme_by_guid and code.get("name") in label_to_id:
-            theme_by_guid[g] = label_to_id[code.get("name")]
-    statements = {r[0]: r[1] for r in db.execute("SELECT id, text FROM statements")}
-    by_guid = {guid("statement", sid): sid for sid in statements}
-    rows, errors, unknown_codes = [], [], set()
-    for source in root.iter(f"{p}TextSource"):
-        sid = by_guid.get(source.get("guid", "").upper()) or source.get("name")
-        if sid not in statements:
-            errors.append(InputError(str(path), None, "TextSource", f"okänt svar {source.get('name')!r}"))
-            continue
-        text = statements[sid]
-        rel = (source.get("plainTextPath") or "").replace("internal://", "sources/")
-        if rel in texts and texts[rel] != text:
-            errors.append(InputError(str(path), None, rel, f"texten skiljer sig från svaret {sid!r} i databasen"))
-            continue
-        for sel in source.findall(f"{p}PlainTextSelection"):
-            start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
-            if not 0 <= start <= end <= len(text):
-                errors.append(InputError(
-                    str(path), None, "PlainTextSelection",
-                    f"markeringen {start}-{end} ligger utanför svaret {sid!r} ({len(text)} tecken)",
-                ))
-                continue
-            desc = sel.find(f"{p}Description")
-            own: dict[str, Any] = {}
-            if desc is not None and desc.text:
-                try:
-                    own = json.loads(desc.text)
-                except ValueError:
-                    own = {"note": desc.text}
-            if own.get("whole"):
-                start_v, end_v = None, None
-            else:
-                start_v, end_v = start, end
-            applied = [
-                (coding, theme_by_guid.get(((ref.get("targetGUID") if ref is not None else "") or "").upper()),
-                 ((ref.get("targetGUID") if ref is not None else "") or "").upper())
-                for coding in sel.findall(f"{p}Coding")
-                for ref in [coding.find(f"{p}CodeRef")]
-            ]
-            if not applied and own.get("status") == REJECTED and own.get("theme_id"):
-                applied = [(sel, own["theme_id"], own["theme_id"])]  # a rejected coding: no Coding element
-            for coding, theme_id, code_guid in applied:
-                if theme_id is None:
-                    unknown_codes.add(code_guid)
-                    continue
-                user = users.get((coding.get("creatingUser") or sel.get("creatingUser") or "").upper(), default_coder)
-                coder = own.get("coder") or user
-                row = {
-                    "statement_id": sid,
-                    "theme_id": theme_id,
-                    "start": start_v,
-                    "end": end_v,
-                    "text": text[start:end] if start_v is not None else None,
-                    "rule": own.get("rule", "import:qdpx"),
-                    "layer": own.get("layer", "manuell"),
-                    "confidence": own.get("confidence", 1.0),
-                    "negated": int(own.get("negated", 0)),
-                    "coder": coder,
-                    "status": own.get("status", ACCEPTED),
-                    "decided_by": own.get("decided_by", None if own.get("status") == PROPOSED else user)
-                    if own
-                    else user,
-                    "decided_at": own.get("decided_at", coding.get("creationDateTime")),
-                    "created_at": own.get("created_at", coding.get("creationDateTime")),
-                    "codebook_version": own.get("codebook_version"),
-                    "note": own.get("note"),
-                }
-                row["id"] = coding_id(sid, theme_id, start_v, end_v, coder)
-                rows.append(row)
-    if errors:
-        raise InputErrors(errors)
-    if rows:
-        db["codings"].insert_all(rows, pk="id", replace=True)
-    return {"codings": len(rows), "unknown_codes": sorted(unknown_codes)}
+    return {"statements": len(statements), "codings": count, "codes": len(themes), "cases": len(cases)}

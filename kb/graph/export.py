@@ -2,7 +2,9 @@
 
 The graph is read back from the stored tables ``graph_nodes`` and ``graph_edges`` (what `kb build` computed),
 so an export shows the same numbers as Datasette. GEXF and GraphML accept only scalar attributes:
-None is left out and lists are joined with ";".
+None is left out and lists are joined with ";". The GEXF file is valid against the XSD of the version it
+declares (1.2draft): networkx writes ``name=""`` on ``<graph>``, which that schema does not allow, so
+`write_gexf` drops it.
 """
 
 from __future__ import annotations
@@ -71,12 +73,22 @@ def kumu_blueprint(graph: nx.Graph) -> dict:
     return {"elements": elements, "connections": connections}
 
 
+def write_gexf(graph: nx.Graph, path: Path | str) -> None:
+    """GEXF 1.2draft as networkx writes it, minus the ``name`` attribute on <graph> the XSD forbids."""
+    from networkx.readwrite.gexf import GEXFWriter
+
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    writer.add_graph(graph)
+    writer.graph_element.attrib.pop("name", None)
+    writer.write(path)
+
+
 def write_graph(graph: nx.Graph, fmt: str, path: Path | str) -> None:
     """Write the graph in one of FORMATS."""
     path = Path(path)
     flat = flatten_attributes(graph)
     if fmt == "gexf":
-        nx.write_gexf(flat, path)
+        write_gexf(flat, path)
     elif fmt == "graphml":
         nx.write_graphml(flat, path)
     elif fmt == "json":

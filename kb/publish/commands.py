@@ -85,6 +85,7 @@ def export_dcat(path: Path, db_path: Path, base_url: str) -> None:
     if is_loopback_url(base_url):
         click.echo(
             f"Varning: --base-url {base_url} är en lokal adress (loopback). Dataportal.se kan inte skörda "
-            "filen eller nå länkarna i den: ange adressen där kunskapsbasen publiceras.",
+            "filen eller nå länkarna i den. Ange adressen där kunskapsbasen publiceras med --base-url, "
+            "till exempel --base-url https://data.example.se/samverkan.",
             err=True,
         )

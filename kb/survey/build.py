@@ -81,10 +81,28 @@ def build_database(db_path: Path | str, inputs: BuildInputs, writers: Sequence[S
         for write in writers:
             write(db, inputs)
         db["build_info"].insert_all(
-            [{"key": "fingerprint", "value": fingerprint()}, {"key": "kb_version", "value": __version__}]
+            [
+                {"key": "fingerprint", "value": fingerprint()},
+                {"key": "kb_version", "value": __version__},
+                {"key": "built_at", "value": build_time()},
+            ]
         )
         counts = {name: db[name].count for name in sorted(db.table_names())}
     return counts
+
+
+def build_time() -> str:
+    """When the build ran (UTC, ISO 8601 to the second): the DCAT export's issued/modified date.
+
+    Honours SOURCE_DATE_EPOCH (the reproducible-builds convention). Two builds of the same inputs differ
+    only in this value, so kb.core.db.table_contents leaves it out when comparing builds.
+    """
+    import datetime as dt
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def write_survey_responses(db: sqlite_utils.Database, inputs: BuildInputs) -> None:

@@ -92,3 +92,16 @@ def coded_db(db, nlp, codebook) -> sqlite_utils.Database:
 
     code_database(db)
     return db
+
+
+@pytest.fixture
+def decided_db(coded_db):
+    """Coded, with four accepted proposals, a whole-statement human coding and a human span coding."""
+    from kb.coding.store import ACCEPTED, add_human_coding, decide
+
+    rows = list(coded_db.query("SELECT id FROM codings WHERE negated = 0 ORDER BY id"))
+    for row in rows[:4]:
+        decide(coded_db, row["id"], ACCEPTED, "anna")
+    add_human_coding(coded_db, "s7", "gensvar", "anna")  # whole-statement coding
+    add_human_coding(coded_db, "s5", "narhet", "bo", start=20, end=28, text="invånare")
+    return coded_db

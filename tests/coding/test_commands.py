@@ -144,3 +144,12 @@ def test_review_refuses_a_blank_or_machine_coder_name(tmp_path, built_db_path):
     for name in ("  ", "regel:x"):
         result = CliRunner().invoke(code, ["review", "--coder", name, "--db", str(built_db_path)])
         assert result.exit_code == 2
+
+
+def test_export_qdpx_names_the_proposals_it_leaves_out(db_path, tmp_path):
+    run(code, ["--db", db_path])
+    result = CliRunner().invoke(export_qdpx, [str(tmp_path / "a.qdpx"), "--db", str(db_path)])
+    assert result.exit_code == 0 and "0 kodningar" in result.stdout
+    assert "--include-proposed" in result.stderr and "förslag" in result.stderr
+    result = CliRunner().invoke(export_qdpx, [str(tmp_path / "b.qdpx"), "--db", str(db_path), "--include-proposed"])
+    assert result.exit_code == 0 and result.stderr == ""

@@ -7,8 +7,9 @@ import zipfile
 import pytest
 from lxml import etree
 
-from kb.coding.refiqda import export_qdc, export_qdpx, guid, import_qdpx
-from kb.coding.store import ACCEPTED, add_human_coding, decide, ensure_coding_schema, write_codebook
+from kb.coding.refiqda import export_qdc, export_qdpx, guid
+from kb.coding.refiqda_import import import_qdpx
+from kb.coding.store import decide, ensure_coding_schema, write_codebook
 from kb.core.errors import InputErrors
 from tests.coding.conftest import XSD_DIR, make_db
 
@@ -29,16 +30,6 @@ def test_qdc_validates(tmp_path, codebook):
     assert doc.xpath("//q:Code[@name='Tid']/@isCodable", namespaces=ns) == ["true"]
 
 
-@pytest.fixture
-def decided_db(coded_db):
-    rows = list(coded_db.query("SELECT id FROM codings WHERE negated = 0 ORDER BY id"))
-    for row in rows[:4]:
-        decide(coded_db, row["id"], ACCEPTED, "anna")
-    add_human_coding(coded_db, "s7", "gensvar", "anna")  # whole-statement coding
-    add_human_coding(coded_db, "s5", "narhet", "bo", start=20, end=28, text="invånare")
-    return coded_db
-
-
 def test_qdpx_validates_and_layout(decided_db, tmp_path):
     path = tmp_path / "projekt.qdpx"
     counts = export_qdpx(decided_db, path)
@@ -54,7 +45,7 @@ def test_qdpx_validates_and_layout(decided_db, tmp_path):
     schema("Project.xsd").assertValid(doc)
     ns = {"q": "urn:QDA-XML:project:1.0"}
     order = [etree.QName(e).localname for e in doc]
-    assert order == ["Users", "CodeBook", "Variables", "Cases", "Sources"]
+    assert order == ["Users", "CodeBook", "Variables", "Cases", "Sources", "Notes"]
     source = doc.xpath(f"//q:TextSource[@guid='{guid('statement', 's5')}']", namespaces=ns)[0]
     assert source.get("plainTextPath") == f"internal://{guid('statement', 's5')}.txt"
     [sel] = source.xpath("q:PlainTextSelection[@name='invånare']", namespaces=ns)
@@ -145,3 +136,26 @@ def test_import_rejects_bad_file(db, tmp_path):
     bad.write_text("inte en zip")
     with pytest.raises(InputErrors):
         import_qdpx(db, bad)
+
+
+def test_import_without_our_note_skips_case_codes(decided_db, tmp_path, codebook):
+    """A project re-saved by another tool loses our Note: codings still import, case codes are no themes."""
+    path = tmp_path / "projekt.qdpx"
+    export_qdpx(decided_db, path)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    doc = etree.fromstring(members["project.qde"])
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    for notes in doc.xpath("/q:Project/q:Notes", namespaces=ns):
+        doc.remove(notes)
+    members["project.qde"] = etree.tostring(doc, xml_declaration=True, encoding="utf-8")
+    stripped = tmp_path / "stripped.qdpx"
+    with zipfile.ZipFile(stripped, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    fresh = make_db(tmp_path / "fresh.db")
+    write_codebook(fresh, codebook)
+    result = import_qdpx(fresh, stripped)
+    assert result["unknown_codes"] == [] and result["codings"] == 6
+    notes = [r["note"] for r in fresh.query("SELECT note FROM codings")]
+    assert all(n and "Status:" in n for n in notes)  # the Swedish memo is kept as the note

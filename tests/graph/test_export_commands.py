@@ -1,11 +1,13 @@
 """Exports read back in each format, and the `gaps`, `breadth` and `export graph` commands."""
 
 import json
+from pathlib import Path
 
 import click
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 
 from kb.core.swedish_click import SwedishGroup
 from kb.graph.commands import breadth, export_graph, gaps
@@ -68,6 +70,24 @@ def test_export_reads_back(fixture_db, tmp_path, fmt):
     assert node["kind"] == "department" and node["tags"] == "a;b"
     weight = back["department:miljokontoret"]["category:natverk"]["weight"]
     assert float(weight) == 2.0
+
+
+DATA = Path(__file__).parents[1] / "data"
+SCHEMAS = {"gexf": DATA / "gexf-1.2draft" / "gexf.xsd", "graphml": DATA / "graphml" / "graphml.xsd"}
+
+
+@pytest.mark.parametrize("fmt", sorted(SCHEMAS))
+@pytest.mark.parametrize("round_", [ROUND, 2022])
+def test_export_is_valid_against_the_xsd_it_declares(fixture_db, tmp_path, fmt, round_):
+    graph = graph_from_tables(fixture_db.conn, round_)
+    assert graph.number_of_nodes() > 0 and graph.number_of_edges() > 0
+    path = tmp_path / f"graph.{fmt}"
+    write_graph(graph, fmt, path)
+    doc = etree.parse(str(path))
+    if fmt == "gexf":  # the XSD is the one of the version the file declares
+        assert doc.getroot().tag == "{http://www.gexf.net/1.2draft}gexf" and doc.getroot().get("version") == "1.2"
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS[fmt])))
+    assert schema.validate(doc), [str(e) for e in schema.error_log]
 
 
 def test_gaps_json_contract(db_path):
