@@ -62,6 +62,7 @@ def test_two_builds_are_identical(tmp_path):
     build(tmp_path / "a.db")
     build(tmp_path / "b.db")
     assert table_contents(open_db(tmp_path / "a.db")) == table_contents(open_db(tmp_path / "b.db"))
+    assert (tmp_path / "a.db").read_bytes() == (tmp_path / "b.db").read_bytes()  # no clock in the build
 
 
 def test_failed_build_leaves_the_old_db_untouched(tmp_path, monkeypatch):

@@ -52,16 +52,11 @@ def atomic_database(path: Path | str) -> Iterator[sqlite_utils.Database]:
 
 
 def table_contents(db: sqlite_utils.Database) -> dict[str, list[tuple]]:
-    """Every table's rows in primary-key order, to compare two builds table by table.
-
-    The build's own timestamp (build_info key ``built_at``) is left out: it is the one value two builds of
-    the same inputs may differ in.
-    """
+    """Every table's rows in primary-key order, to compare two builds table by table."""
     contents = {}
     for table in sorted(db.table_names()):
         if table.startswith("sqlite_") or "_fts" in table:
             continue
         order = ", ".join(f"[{c}]" for c in db[table].pks) or "rowid"
-        where = " WHERE key != 'built_at'" if table == "build_info" else ""
-        contents[table] = db.execute(f"SELECT * FROM [{table}]{where} ORDER BY {order}").fetchall()
+        contents[table] = db.execute(f"SELECT * FROM [{table}] ORDER BY {order}").fetchall()
     return contents

@@ -96,15 +96,16 @@ def _rounds(db_path: Path | str) -> list[tuple[int, str]]:
         return [(int(r[0]), r[1]) for r in conn.execute("SELECT round, title FROM rounds ORDER BY round")]
 
 
-def built_at(db_path: Path | str) -> dt.date:
-    """The day the db was built (build_info ``built_at``; the file's modification time for an older db)."""
+def data_modified(db_path: Path | str) -> dt.date:
+    """When the data last changed: build_info ``data_modified`` (the newest date the inputs carry), else the
+    file's modification time (an older db, or inputs without any date)."""
     with sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True) as conn:
         try:
-            row = conn.execute("SELECT value FROM build_info WHERE key = 'built_at'").fetchone()
+            row = conn.execute("SELECT value FROM build_info WHERE key = 'data_modified'").fetchone()
         except sqlite3.OperationalError:
             row = None
-    if row:
-        return dt.datetime.fromisoformat(row[0].replace("Z", "+00:00")).date()
+    if row and row[0]:
+        return dt.date.fromisoformat(row[0])
     return dt.datetime.fromtimestamp(Path(db_path).stat().st_mtime, dt.UTC).date()
 
 
@@ -151,7 +152,7 @@ def dcat_graph(db_path: Path | str, base_url: str) -> Graph:
     base = base_url.rstrip("/")
     name = DATABASE_NAME
     rounds = _rounds(db_path)
-    when = Literal(built_at(db_path).isoformat(), datatype=XSD.date)
+    when = Literal(data_modified(db_path).isoformat(), datatype=XSD.date)
     graph = Graph()
     for prefix, namespace in (("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF), ("vcard", VCARD),
                               ("skos", SKOS), ("dcatap", DCATAP)):

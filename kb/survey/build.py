@@ -84,25 +84,31 @@ def build_database(db_path: Path | str, inputs: BuildInputs, writers: Sequence[S
             [
                 {"key": "fingerprint", "value": fingerprint()},
                 {"key": "kb_version", "value": __version__},
-                {"key": "built_at", "value": build_time()},
+                {"key": "data_modified", "value": data_modified(inputs)},
             ]
         )
         counts = {name: db[name].count for name in sorted(db.table_names())}
     return counts
 
 
-def build_time() -> str:
-    """When the build ran (UTC, ISO 8601 to the second): the DCAT export's issued/modified date.
+def data_modified(inputs: BuildInputs) -> str | None:
+    """The newest date the inputs themselves carry (YYYY-MM-DD): the DCAT export's modified date.
 
-    Honours SOURCE_DATE_EPOCH (the reproducible-builds convention). Two builds of the same inputs differ
-    only in this value, so kb.core.db.table_contents leaves it out when comparing builds.
+    Taken from the data, not the clock, so two builds of the same inputs are identical: the latest of a stored
+    round's `ingested_at`, a registry entry's `source_date` or `last_verified`. SOURCE_DATE_EPOCH (the
+    reproducible-builds convention) overrides it. None when the inputs carry no date.
     """
     import datetime as dt
     import os
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
-    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+    dates = [str(e.manifest.get("ingested_at") or "")[:10] for e in inputs.exports]
+    for record in [*inputs.forums, *inputs.agreements]:
+        dates += [str(record.get("source_date") or ""), str(record.get("last_verified") or "")]
+    full = [d for d in dates if len(d) == 10]
+    return max(full, default=None)
 
 
 def write_survey_responses(db: sqlite_utils.Database, inputs: BuildInputs) -> None:
