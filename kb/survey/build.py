@@ -8,6 +8,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from ingest.civil_exports import CIVIL_DIR_NAME, load_stored_civil
+from ingest.civil_forms import load_options
 from ingest.exports import EXPORTS_DIR, StoredExport, load_stored_exports
 from ingest.figures import load_known_inconsistencies, load_published_figures, load_report_statements
 from ingest.forums import FORUMS_FILE, load_forums
@@ -33,13 +35,14 @@ class BuildInputs:
     exports: list[StoredExport]
     graph: GraphData | None = None
     forums: list[dict] = field(default_factory=list)
+    civil: list = field(default_factory=list)  # StoredCivilExport per round (issue 12)
     counts: dict[str, int] = field(default_factory=dict)
 
 
 def load_inputs(exports_dir: Path = EXPORTS_DIR, forums_file: Path = FORUMS_FILE) -> BuildInputs:
     """Read and validate all source files (raises InputErrors naming file, line and field)."""
     reference = load_reference()
-    return BuildInputs(
+    inputs = BuildInputs(
         reference=reference,
         figures=load_published_figures(reference),
         statements=load_report_statements(),
@@ -48,6 +51,8 @@ def load_inputs(exports_dir: Path = EXPORTS_DIR, forums_file: Path = FORUMS_FILE
         graph=load_graph_data(reference),
         forums=load_forums(forums_file, reference=reference),
     )
+    inputs.civil = load_stored_civil(load_options(reference, inputs.forums), exports_dir / CIVIL_DIR_NAME)
+    return inputs
 
 
 def write_reference(db: sqlite_utils.Database, inputs: BuildInputs) -> None:
