@@ -76,7 +76,9 @@ def echo_perspective_gaps(db_path: Path, round_: int | None, category: str | Non
     click.echo("Poäng = organisationer som säger emot den andra sidan / (organisationer i kategorin som svarat + 1).")
     if rows and rows[0]["department_basis"] == "rekonstruktion":
         click.echo("OBS: förvaltningssidan är en rekonstruktion förenlig med rapporten, inte de faktiska svaren.")
-    if not rows:
+    if found[1] is None:
+        click.echo("(inga luckor: det finns ingen omgång med förvaltningarnas svar att jämföra med)")
+    elif not rows:
         click.echo("(inga luckor: sidorna anger samma samverkan)")
     for row in rows:
         click.echo(f"{row['rank']:>4}. {row['category_id']} x {row['department_id']} x {row['form_id']}  "
@@ -109,7 +111,8 @@ def perspective(round_: int | None, fmt: str, db_path: Path) -> None:
     if fmt != "table":
         click.echo(render(rows, fmt, None if fmt == "json" else ("round", "department_round", *SHARE_COLUMNS)))
         return
-    click.echo(f"Teman sida vid sida: förvaltningarnas svar {found[1]} och civilsamhällets svar {found[0]}")
+    click.echo(f"Teman sida vid sida: förvaltningarnas svar {found[1] or '(ingen omgång)'} och civilsamhällets "
+               f"svar {found[0]}")
     table = [{"slag": r["kind"], "tema": r["theme"],
               "förvaltningarna": f"{r['department_statements']} av {r['department_total']} "
                                  f"({_pct(r['department_share'])})",

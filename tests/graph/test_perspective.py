@@ -159,3 +159,21 @@ def test_the_default_build_has_empty_civil_tables(built_db):
                   "perspective_theme_shares"):
         assert built_db[table].count == 0, table
     assert not built_db.execute("SELECT 1 FROM sources WHERE id LIKE 'enkat-civilsamhalle-%'").fetchall()
+
+
+def test_a_civil_round_before_any_department_round_has_nothing_to_compare(tmp_path):
+    import shutil
+
+    from kb.core.paths import INGEST_DIR
+    from kb.pipeline import ingest_civil_forms
+
+    exports = tmp_path / "data"
+    shutil.copytree(INGEST_DIR / "data" / "2022", exports / "2022")
+    db_path = tmp_path / "early.db"
+    synthetic = INGEST_DIR.parent / "tests" / "data" / "civilsamhalle-syntetisk-2024.csv"
+    ingest_civil_forms(synthetic, 2020, db_path, exports)
+    db = open_db(db_path)
+    assert db.execute("SELECT round, department_round FROM perspective_rounds").fetchall() == [(2020, None)]
+    assert db["perspective_gaps"].count == 0 and db.execute("SELECT COUNT(*) FROM perspective_pairs").fetchone() == (0,)
+    result = CliRunner().invoke(cli, ["gaps", "--type", "perspektiv", "--db", str(db_path)])
+    assert "ingen omgång med förvaltningarnas svar" in result.output
