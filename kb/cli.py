@@ -168,6 +168,11 @@ def ingest_forms(file: Path, round_: int, columns: Path | None, db_path: Path, d
             f"omgång {summary['round']}, civilsamhällets sida): {summary['collaborations']} samverkansformer, "
             f"{summary['statements']} fritextsvar. Databasen {db_path} är uppdaterad."
         )
+        if summary["protected_categories"]:
+            click.echo(
+                f"{summary['protected_categories']} kategorier har färre än 5 organisationer: deras svar visas "
+                "bara i summeringar (skydd för små tal)."
+            )
         return
 
     try:

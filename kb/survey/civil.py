@@ -133,11 +133,15 @@ def staged_civil_export(export: CivilExport, options: CivilOptions, round_: int,
 
 def civil_summary(export: CivilExport, file: Path, round_: int) -> dict:
     """What `kb ingest forms --side civilsamhalle` reports about an export it loaded."""
+    per_category: dict[str | None, set[str]] = {}
+    for a in export.answers:
+        per_category.setdefault(a.category_id, set()).add(a.organisation_id)
     return {
         "round": round_,
         "file": Path(file).name,
         "rows": export.rows,
         "organisations": export.organisations,
+        "protected_categories": sum(1 for orgs in per_category.values() if len(orgs) < MIN_SHOWN),
         "collaborations": sum(len(a.collaborations) for a in export.answers),
         "statements": sum(len(a.statements) for a in export.answers),
     }

@@ -134,6 +134,16 @@ def test_aggregates_count_each_organisation_once(civil_db_path):
                       "'syntetisk-idrottsforening-1-pahittad'").fetchone() == (2,)  # answers kept apart
 
 
+def test_the_cli_reports_what_it_read_and_what_is_protected(civil_build, tmp_path):
+    _, exports = civil_build
+    db_path = tmp_path / "cli.db"
+    result = CliRunner().invoke(cli, ["ingest", "forms", str(SYNTHETIC_CIVIL), "--round", "2024", "--side",
+                                      "civilsamhalle", "--db", str(db_path), "--data-dir", str(exports)])
+    assert result.exit_code == 0, result.output
+    assert "Läste 10 svar från 9 organisationer" in result.output
+    assert "2 kategorier har färre än 5 organisationer" in result.output
+
+
 def test_stored_copy_reproduces_the_export(civil_build, options):
     _, exports = civil_build
     stored = load_stored_civil(options, exports / "civilsamhalle")
