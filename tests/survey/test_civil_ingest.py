@@ -115,6 +115,16 @@ def test_personal_data_never_reaches_the_stored_copy_or_the_db(civil_build):
         assert "Påhittad Person" not in text and "pahittad.person" not in text, table
 
 
+def test_no_email_phone_or_personnummer_in_the_civil_tables(civil_db_path):
+    from ingest.redact import find_personal_data
+
+    db = open_db(civil_db_path)
+    texts = [r[0] for r in db.execute("SELECT text FROM civil_statements")]
+    texts += [r[0] or "" for r in db.execute("SELECT organisation FROM civil_answers")]
+    assert any("[telefon]" in t for t in texts)
+    assert [t for t in texts if find_personal_data(t)] == []
+
+
 def test_every_civil_row_names_its_source(civil_db_path):
     db = open_db(civil_db_path)
     for table in CIVIL_TABLES:
