@@ -246,11 +246,11 @@ def parse_export(
             if role == "personal":
                 continue
             if role == "category":
-                for form_id in _resolve_choices(value, forms, "samverkansform", name, number, column, errors):
+                for form_id in resolve_choices(value, forms, "samverkansform", name, number, column, errors):
                     response.collaborations.add((detail, form_id))
             elif role == "goal_areas":
                 response.goal_areas.update(
-                    _resolve_choices(value, goals, "delmålområde", name, number, column, errors)
+                    resolve_choices(value, goals, "delmålområde", name, number, column, errors)
                 )
             elif role in {"funding", "staffed"}:
                 _merge_single(response, role, value, number, column, name, errors)
@@ -275,7 +275,7 @@ def parse_export(
     )
 
 
-def _resolve_choices(value: str, resolver, what: str, name: str, number: int, column: str,
+def resolve_choices(value: str, resolver, what: str, name: str, number: int, column: str,
                      errors: list[InputError]) -> list[str]:
     """The ids of a multiple-choice cell; an unknown choice is an error with the nearest valid name."""
     ids = []

@@ -16,6 +16,11 @@ from kb.core.paths import DEFAULT_DB, INGEST_DIR
 from kb.core.swedish_click import LazyGroup
 from kb.survey.provenance import echo_notice
 
+side_option = click.option(  # issue 12: the department or the civil-society questionnaire
+    "--side", type=click.Choice(["avdelning", "civilsamhalle"]), default="avdelning", show_default=True,
+    help="Enkätens sida: avdelning (förvaltningarnas enkät) eller civilsamhalle (organisationernas).",
+)
+
 
 def open_existing(db_path: Path):
     from kb.core.db import open_db
@@ -32,6 +37,7 @@ def open_existing(db_path: Path):
         "code": "kb.coding.commands:code",
         "gaps": "kb.graph.commands:gaps",
         "breadth": "kb.graph.commands:breadth",
+        "perspective": "kb.graph.perspective_commands:perspective",  # issue 12
     },
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -137,15 +143,37 @@ def ingest() -> None:
     "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=INGEST_DIR / "data", show_default=True,
     help="Var den rensade kopian sparas (ingest/data); byggs in i databasen vid varje `kb build`.",
 )
-def ingest_forms(file: Path, round_: int, columns: Path | None, db_path: Path, data_dir: Path) -> None:
+@side_option
+def ingest_forms(file: Path, round_: int, columns: Path | None, db_path: Path, data_dir: Path, side: str) -> None:
     """Läs in en export från Microsoft Forms (.xlsx eller .csv) för en omgång.
 
     Filen kontrolleras först; vid fel skrivs ingenting och alla fel listas med
     fil, rad och kolumn. Namn och e-postadresser tas bort och fritext rensas
     från e-post, telefonnummer och personnummer. En rensad kopia sparas under
     ingest/data/ÅR/ och ersätter omgångens tidigare svar, och databasen byggs om.
+    Med --side civilsamhalle läses organisationernas enkät (ingest/data/civilsamhalle/ÅR/).
     """
     from kb.pipeline import ingest_forms as run_ingest
+
+    if side == "civilsamhalle":  # issue 12: the organisations' side
+        from kb.pipeline import ingest_civil_forms
+
+        try:
+            summary = ingest_civil_forms(file, round_, db_path, data_dir, columns=columns)
+        except InputErrors as exc:
+            fail(f"{len(exc.errors)} fel i indata, ingenting skrevs:\n{exc}")
+        click.echo(
+            f"Läste {summary['rows']} svar från {summary['organisations']} "
+            f"{'organisation' if summary['organisations'] == 1 else 'organisationer'} ({summary['file']}, "
+            f"omgång {summary['round']}, civilsamhällets sida): {summary['collaborations']} samverkansformer, "
+            f"{summary['statements']} fritextsvar. Databasen {db_path} är uppdaterad."
+        )
+        if summary["protected_categories"]:
+            click.echo(
+                f"{summary['protected_categories']} kategorier har färre än 5 organisationer: deras svar visas "
+                "bara i summeringar (skydd för små tal)."
+            )
+        return
 
     try:
         summary = run_ingest(file, round_, db_path, data_dir, columns=columns)
@@ -167,13 +195,22 @@ def template() -> None:
 @template.command("forms")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--round", "round_", type=int, default=2024, show_default=True, help="Omgångens år.")
-def template_forms(path: Path, round_: int) -> None:
-    """Skriv en tom enkätmall (.xlsx) med alla kolumner och ett blad med giltiga val."""
+@side_option
+def template_forms(path: Path, round_: int, side: str) -> None:
+    """Skriv en tom enkätmall (.xlsx) med alla kolumner och ett blad med giltiga val.
+
+    Med --side civilsamhalle skrivs organisationernas enkät i stället för förvaltningarnas.
+    """
     from kb.survey.forms import write_forms_template
 
     if path.suffix.lower() != ".xlsx":
         fail("mallen skrivs som .xlsx: ange en sökväg som slutar på .xlsx")
-    write_forms_template(path, round_)
+    if side == "civilsamhalle":  # issue 12
+        from kb.survey.civil import write_civil_template
+
+        write_civil_template(path, round_)
+    else:
+        write_forms_template(path, round_)
     click.echo(f"Skrev {path}.")
 
 

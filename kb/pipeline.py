@@ -8,7 +8,9 @@ one place that knows every stage. The build runs each stage's writer in the data
     survey   stored rounds' responses               (kb.survey.build.write_survey_responses)
     coding   machine codings + saved human decisions (kb.coding)
     publish  stored `kb verify` findings            (kb.publish.publication.write_verify_findings)
+    survey   organisation answers (issue 12)        (kb.survey.civil.write_civil_responses)
     graph    graph, metrics, gaps tables            (kb.graph.store.write_graph_tables)
+    graph    both perspectives (issue 12)           (kb.graph.perspective.write_perspective)
     publish  full-text search indexes               (kb.publish.publication.enable_search)
 
 The forum tables are written before the responses only so that table order, and so the db file, stays as
@@ -32,6 +34,7 @@ from kb.survey.build import (
     write_reference,
     write_survey_responses,
 )
+from kb.survey.civil import write_civil_responses
 
 
 def _forums(db: sqlite_utils.Database, inputs: BuildInputs) -> None:
@@ -61,6 +64,12 @@ def _graph(db: sqlite_utils.Database, inputs: BuildInputs) -> None:
     write_graph_tables(db, graph_data=inputs.graph)
 
 
+def _perspective(db: sqlite_utils.Database, inputs: BuildInputs) -> None:
+    from kb.graph.perspective import write_perspective
+
+    write_perspective(db, inputs)
+
+
 def _search(db: sqlite_utils.Database, inputs: BuildInputs) -> None:
     from kb.publish.publication import enable_search
 
@@ -71,9 +80,11 @@ STAGE_WRITERS: tuple[StageWriter, ...] = (
     write_reference,
     _forums,
     write_survey_responses,
+    write_civil_responses,
     _coding,
     _verify_findings,
     _graph,
+    _perspective,
     _search,
 )
 
@@ -106,6 +117,24 @@ def ingest_forms(
     with staged_export(export, reference, round_, exports_dir, manifest):
         build(db_path, exports_dir)
     return forms_summary(export, file, round_)
+
+
+def ingest_civil_forms(
+    file: Path,
+    round_: int,
+    db_path: Path = DEFAULT_DB,
+    exports_dir: Path = EXPORTS_DIR,
+    columns: Path | None = None,
+) -> dict:
+    """The organisations' side (issue 12): validate, store the sanitised copy under
+    exports_dir/civilsamhalle/<round>/ and rebuild; bad input raises InputErrors and nothing is written."""
+    from ingest.civil_exports import CIVIL_DIR_NAME
+    from kb.survey.civil import civil_summary, read_civil_export, staged_civil_export
+
+    export, options, manifest = read_civil_export(file, round_, columns)
+    with staged_civil_export(export, options, round_, exports_dir / CIVIL_DIR_NAME, manifest):
+        build(db_path, exports_dir)
+    return civil_summary(export, file, round_)
 
 
 def reconstruct_round(round_: int, seed: int, db_path: Path = DEFAULT_DB, exports_dir: Path = EXPORTS_DIR) -> dict:

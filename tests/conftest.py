@@ -25,3 +25,29 @@ def built_db(built_db_path, tmp_path) -> sqlite_utils.Database:
     copy = tmp_path / "copy.db"
     copy.write_bytes(built_db_path.read_bytes())
     return open_db(copy)
+
+
+# ---- issue 12: a build with the synthetic organisation export ingested (tests only, never published) ----
+
+SYNTHETIC_CIVIL = Path(__file__).parent / "data" / "civilsamhalle-syntetisk-2024.csv"
+
+
+@pytest.fixture(scope="session")
+def civil_build(tmp_path_factory) -> tuple[Path, Path]:
+    """(db path, exports dir) after `kb ingest forms --side civilsamhalle` of the synthetic export."""
+    import shutil
+
+    from kb.core.paths import INGEST_DIR
+    from kb.pipeline import ingest_civil_forms
+
+    root = tmp_path_factory.mktemp("civil")
+    exports = root / "data"
+    shutil.copytree(INGEST_DIR / "data" / "2022", exports / "2022")
+    db_path = root / "samverkan.db"
+    ingest_civil_forms(SYNTHETIC_CIVIL, 2024, db_path, exports)
+    return db_path, exports
+
+
+@pytest.fixture(scope="session")
+def civil_db_path(civil_build) -> Path:
+    return civil_build[0]

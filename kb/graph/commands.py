@@ -20,7 +20,7 @@ from kb.core.swedish_click import SwedishCommand
 from kb.survey.provenance import echo_notice
 
 GRAPH_FORMATS = ("gexf", "graphml", "json", "cytoscape", "kumu")
-GAP_TYPES = ("kategori-delmal", "delmal", "kategori-form", "forum", "tema")
+GAP_TYPES = ("kategori-delmal", "delmal", "kategori-form", "forum", "tema", "perspektiv")
 TYPE_TITLES = {
     "kategori-delmal": "Kategori x delmålområde (slutledning via förvaltningar: de som samverkar med kategorin "
     "och bidrar till delmålområdet)",
@@ -111,6 +111,12 @@ def gaps(round_: int | None, gap_type: str | None, category: str | None, goal: s
              + f"; giltiga: {', '.join(GAP_TYPES)}")
     if top is not None and top < 1:
         fail("--top ska vara minst 1")
+    if gap_type == "perspektiv":  # issue 12: the two perspectives, stored by kb.graph.perspective
+        from kb.graph.perspective_commands import echo_perspective_gaps
+
+        conn = _connect(db_path, "perspective_gaps")
+        echo_perspective_gaps(db_path, round_, _resolve(conn, "categories", category, "kategori-id"), top, fmt)
+        return
     conn = _connect(db_path, "gaps")
     round_ = _round(conn, "gaps", round_)
     category = _resolve(conn, "categories", category, "kategori-id")

@@ -9,6 +9,8 @@ from pathlib import Path
 import sqlite_utils
 
 from ingest.agreements import AGREEMENTS_FILE, load_agreements
+from ingest.civil_exports import CIVIL_DIR_NAME, load_stored_civil
+from ingest.civil_forms import load_options
 from ingest.exports import EXPORTS_DIR, StoredExport, load_stored_exports
 from ingest.figures import load_known_inconsistencies, load_published_figures, load_report_statements
 from ingest.forums import FORUMS_FILE, load_forums
@@ -35,6 +37,7 @@ class BuildInputs:
     graph: GraphData | None = None
     forums: list[dict] = field(default_factory=list)
     agreements: list[dict] = field(default_factory=list)
+    civil: list = field(default_factory=list)  # StoredCivilExport per round (issue 12)
 
 
 def load_inputs(
@@ -42,7 +45,7 @@ def load_inputs(
 ) -> BuildInputs:
     """Read and validate all source files (raises InputErrors naming file, line and field)."""
     reference = load_reference()
-    return BuildInputs(
+    inputs = BuildInputs(
         reference=reference,
         figures=load_published_figures(reference),
         statements=load_report_statements(),
@@ -52,6 +55,8 @@ def load_inputs(
         forums=load_forums(forums_file, reference=reference),
         agreements=load_agreements(agreements_file, reference=reference),
     )
+    inputs.civil = load_stored_civil(load_options(reference, inputs.forums), exports_dir / CIVIL_DIR_NAME)
+    return inputs
 
 
 def write_reference(db: sqlite_utils.Database, inputs: BuildInputs) -> None:
