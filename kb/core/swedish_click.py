@@ -1,14 +1,32 @@
-"""click in Swedish: headings and the help option of every command say it in Swedish."""
+"""click in Swedish: help pages, usage errors and prompts of every command say it in Swedish.
+
+Every `kb` command and group is a SwedishCommand/SwedishGroup: its help page has Swedish headings, and
+while it runs (`main`) click's own messages come from the catalogue in kb.core.click_sv. A new command
+inherits both by being created with these classes (the groups create their sub-commands with them).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
+
+from kb.core.click_sv import swedish_messages
 
 HELP_TEXT = "Visa den här hjälptexten och avsluta."
 
 
 class SwedishCommand(click.Command):
-    """A click command whose help page is in Swedish."""
+    """A click command whose help page, usage errors and prompts are in Swedish."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[FLAGGOR]")
+        super().__init__(*args, **kwargs)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command with click's messages in Swedish (exit 2 and a Swedish hint on bad usage)."""
+        with swedish_messages():
+            return super().main(*args, **kwargs)
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
@@ -30,6 +48,10 @@ class SwedishGroup(SwedishCommand, click.Group):
     """A click group whose help page and sub-commands are in Swedish."""
 
     command_class = SwedishCommand
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("subcommand_metavar", "KOMMANDO [ARGUMENT]...")
+        super().__init__(*args, **kwargs)
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         SwedishCommand.format_options(self, ctx, formatter)
