@@ -15,7 +15,7 @@ from ingest.graph_data import GraphData, load_graph_data
 from ingest.reference import Reference, load_reference
 from ingest.values import STATUSES
 from kb import __version__
-from kb.core.db import atomic_database
+from kb.core.db import SCHEMA_VERSION, atomic_database
 from kb.core.fingerprint import fingerprint
 from kb.core.paths import DEFAULT_DB
 from kb.survey.responses import write_responses
@@ -77,7 +77,11 @@ def build_database(db_path: Path | str, inputs: BuildInputs, writers: Sequence[S
         for write in writers:
             write(db, inputs)
         db["build_info"].insert_all(
-            [{"key": "fingerprint", "value": fingerprint()}, {"key": "kb_version", "value": __version__}]
+            [
+                {"key": "fingerprint", "value": fingerprint()},
+                {"key": "kb_version", "value": __version__},
+                {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+            ]
         )
         counts = {name: db[name].count for name in sorted(db.table_names())}
     return counts
