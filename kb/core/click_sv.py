@@ -92,7 +92,9 @@ PLURAL: dict[tuple[str, str], tuple[str, str]] = {
 # "file" is set when the command is defined): translated when the Swedish template is formatted.
 TERMS: dict[str, str] = {
     "integer": "heltal",
+    "integer range": "heltal",
     "float": "decimaltal",
+    "float range": "decimaltal",
     "File": "Filen",
     "Directory": "Mappen",
     "Path": "Sökvägen",

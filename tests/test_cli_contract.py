@@ -1,0 +1,340 @@
+"""The command-line contract (issue 16), checked on every command found by walking the click tree.
+
+Every command that opens --db refuses a missing file, a text file, an empty file, another program's SQLite
+db and a db of another schema version with one Swedish line and exit 2; every command answers a bad option
+and a bad value with click's chrome in Swedish and exit 2; every command that writes a file the user named
+refuses an existing one without --force. No case may print a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import cli
+from kb.core import cli_common
+from kb.core.db import SCHEMA_VERSION
+from kb.core.fingerprint import fingerprint
+from kb.core.paths import DEFAULT_DB, ROOT
+
+
+def walk(command: click.Command, path: tuple[str, ...] = ()):
+    yield path, command
+    if isinstance(command, click.Group):
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            yield from walk(command.get_command(ctx, name), (*path, name))
+
+
+COMMANDS = dict(walk(cli))
+# A group that does work itself (`kb code`) counts as a command; the others only hold sub-commands.
+RUNNABLE = {
+    p: c for p, c in COMMANDS.items()
+    if p and (not isinstance(c, click.Group) or c.invoke_without_command)
+}
+
+
+def db_param(command: click.Command) -> click.Option | None:
+    return next((p for p in command.params if p.name == "db_path"), None)
+
+
+WITH_DB = sorted(p for p, c in RUNNABLE.items() if db_param(c) is not None)
+# Commands that build (replace) the db they are given: an absent, empty or older db is fine for them.
+BUILDERS = sorted(p for p in WITH_DB if db_param(RUNNABLE[p]).callback is cli_common._replaceable_db)
+READERS = sorted(p for p in WITH_DB if p not in BUILDERS)
+WRITERS = sorted(
+    p for p, c in RUNNABLE.items() if any(getattr(x, "callback", None) is cli_common._new_file for x in c.params)
+)
+
+
+def required_args(command: click.Command, tmp_path: Path, skip: str | None = None) -> list[str]:
+    """Values for the required parameters (but option `skip`), so that only the case under test can fail."""
+    args = []
+    for param in command.params:
+        if isinstance(param, click.Argument) and param.required:
+            args.append(str(tmp_path / f"ny-{param.name}.xlsx"))
+        elif isinstance(param, click.Option) and param.required and param.opts[0] != skip:
+            args += [param.opts[0], "2024"]
+    return args
+
+
+def run(args: list[str]) -> click.testing.Result:
+    return CliRunner().invoke(cli, [str(a) for a in args], prog_name="kb")
+
+
+def assert_usage_failure(result, *swedish: str) -> None:
+    """Exit 2, the Swedish words, no traceback and none of click's English chrome."""
+    output = result.output
+    assert result.exit_code == 2, output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in output
+    for english in ("Error:", "Usage:", "Try '", "No such", "Invalid value", "Missing argument", "is not"):
+        assert english not in output, (english, output)
+    assert output.count("Fel: ") == 1, output
+    for words in swedish:
+        assert words in output, (words, output)
+
+
+def test_the_tables_cover_the_commands():
+    """The walk finds the commands the README lists, and the table sorts them as expected."""
+    assert len(RUNNABLE) >= 20
+    assert {("verify",), ("gaps",), ("breadth",), ("code",), ("code", "agreement"), ("export", "qdpx"),
+            ("export", "graph"), ("export", "dcat"), ("serve",), ("import", "qdpx")} <= set(READERS)
+    assert {("build",), ("reconstruct",), ("ingest", "forms")} <= set(BUILDERS)
+    assert {("template", "forms"), ("template", "forums"), ("export", "qdc"), ("export", "qdpx"),
+            ("export", "graph"), ("export", "dcat"), ("code", "predict")} <= set(WRITERS)
+
+
+@pytest.fixture(scope="module")
+def bad_dbs(tmp_path_factory, built_db_path) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("bad-dbs")
+    text = folder / "anteckningar.db"
+    text.write_text("det här är ingen databas\n", encoding="utf-8")
+    empty = folder / "tom.db"
+    empty.touch()
+    other = folder / "annan.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE kunder (namn TEXT)")
+    older, newer, unversioned = (folder / f"{n}.db" for n in ("aldre", "nyare", "omarkt"))
+    for path, version, application_id in ((older, SCHEMA_VERSION - 1, None), (newer, SCHEMA_VERSION + 1, None),
+                                          (unversioned, 0, 0)):
+        shutil.copyfile(built_db_path, path)
+        with sqlite3.connect(path) as conn:
+            conn.execute(f"PRAGMA user_version = {version}")
+            if application_id is not None:
+                conn.execute(f"PRAGMA application_id = {application_id}")
+    stripped = folder / "utan-tabeller.db"
+    shutil.copyfile(built_db_path, stripped)
+    with sqlite3.connect(stripped) as conn:
+        conn.execute("DROP TABLE rounds")
+    return {"text": text, "empty": empty, "other": other, "older": older, "newer": newer,
+            "unversioned": unversioned, "stripped": stripped, "missing": folder / "finns-inte.db"}
+
+
+READER_CASES = {
+    "missing": ("finns inte", "kb build --db"),
+    "text": ("ingen SQLite-databas",),
+    "empty": ("tom (0 byte)",),
+    "other": ("ingen Samverkan KB-databas",),
+    "older": (f"schemaversion {SCHEMA_VERSION - 1}", "kb build --db"),
+    "newer": (f"schemaversion {SCHEMA_VERSION + 1}", "uppdatera kb"),
+    "unversioned": ("äldre kb", "kb build --db"),
+    "stripped": ("saknar tabellerna rounds",),
+}
+
+
+@pytest.mark.parametrize("path", READERS, ids=" ".join)
+def test_a_command_reading_a_bad_db_exits_2_in_swedish(path, bad_dbs, tmp_path):
+    command = RUNNABLE[path]
+    for case, words in READER_CASES.items():
+        db = bad_dbs[case]
+        before = db.read_bytes() if db.exists() else None
+        result = run([*path, "--db", db, *required_args(command, tmp_path)])
+        assert_usage_failure(result, str(db), *words)
+        assert (db.read_bytes() if db.exists() else None) == before, case
+    assert not list(tmp_path.iterdir()), "a refused command wrote a file"
+
+
+@pytest.mark.parametrize("path", BUILDERS, ids=" ".join)
+def test_a_command_building_a_db_never_overwrites_another_file(path, bad_dbs, tmp_path):
+    command = RUNNABLE[path]
+    for case, words in {"text": ("ingen SQLite-databas",), "other": ("ingen Samverkan KB-databas",)}.items():
+        db = bad_dbs[case]
+        before = db.read_bytes()
+        result = run([*path, "--db", db, *required_args(command, tmp_path)])
+        assert_usage_failure(result, str(db), *words, "välj en annan sökväg med --db")
+        assert db.read_bytes() == before
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("path", sorted(COMMANDS), ids=lambda p: " ".join(p) or "kb")
+def test_a_bad_option_gets_swedish_usage_chrome(path):
+    result = run([*path, "--finns-inte"])
+    assert_usage_failure(
+        result, f"Användning: kb {' '.join(path)}".rstrip(), f"Skriv 'kb {' '.join(path)} --help' för hjälp.".replace(
+            "kb  --help", "kb --help"), "Flaggan '--finns-inte' finns inte."
+    )
+
+
+INT_OPTIONS = sorted(
+    (p, o.opts[0]) for p, c in RUNNABLE.items() for o in c.params
+    if isinstance(o, click.Option) and isinstance(o.type, click.types._NumberParamTypeBase)
+)
+
+
+@pytest.mark.parametrize(("path", "option"), INT_OPTIONS, ids=lambda v: v if isinstance(v, str) else " ".join(v))
+def test_a_bad_value_gets_a_swedish_message(path, option, tmp_path):
+    result = run([*path, option, "tjugo", *required_args(RUNNABLE[path], tmp_path, skip=option)])
+    assert_usage_failure(result, f"Ogiltigt värde för '{option}': 'tjugo' är inte ett giltigt heltal.")
+
+
+@pytest.mark.parametrize(
+    "path", sorted(p for p, c in RUNNABLE.items() if any(isinstance(x, click.Argument) for x in c.params)),
+    ids=" ".join,
+)
+def test_a_missing_argument_gets_a_swedish_message(path):
+    result = run(list(path))
+    assert_usage_failure(result, "Argument saknas: '")
+
+
+def test_an_unknown_command_and_a_bad_choice_are_swedish():
+    assert_usage_failure(run(["verifiera"]), "Kommandot 'verifiera' finns inte.", "Användning: kb [FLAGGOR] KOMMANDO")
+    assert_usage_failure(run(["export", "grafen"]), "Kommandot 'grafen' finns inte.")
+    assert_usage_failure(run(["breadth", "--by", "kommun"]),
+                         "Ogiltigt värde för '--by': 'kommun' är inte något av 'department'")
+    assert_usage_failure(run(["verify", "--round"]), "Flaggan '--round' kräver ett värde.")
+    assert_usage_failure(run(["serve", "--port", "70000"]), "70000 ligger utanför intervallet")
+
+
+@pytest.mark.parametrize("path", WRITERS, ids=" ".join)
+def test_an_existing_output_file_needs_force(path, tmp_path):
+    command = RUNNABLE[path]
+    target = tmp_path / "finns.xlsx"
+    target.write_text("viktigt\n", encoding="utf-8")
+    output = next(p for p in command.params if getattr(p, "callback", None) is cli_common._new_file)
+    if isinstance(output, click.Argument):
+        others = [a for a in required_args(command, tmp_path) if a != str(tmp_path / f"ny-{output.name}.xlsx")]
+        args = [*path, target, *others]
+    else:
+        args = [*path, *required_args(command, tmp_path), output.opts[0], target]
+    result = run(args)
+    assert_usage_failure(result, f"{target} finns redan", "--force")
+    assert target.read_text(encoding="utf-8") == "viktigt\n"
+    missing_folder = tmp_path / "saknas" / "ny.xlsx"
+    result = run([missing_folder if a == target else a for a in args])
+    assert_usage_failure(result, "mappen", "finns inte")
+
+
+@pytest.mark.parametrize(("path", "name"), [(("template", "forms"), "mall.xlsx"), (("template", "forums"), "f.yml"),
+                                            (("export", "qdc"), "kodbok.qdc")])
+def test_force_overwrites(path, name, tmp_path):
+    target = tmp_path / name
+    target.write_text("gammal\n", encoding="utf-8")
+    result = run([*path, target, "--force"])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes() != b"gammal\n"
+
+
+# ---------------------------------------------------------------- --db and --data-dir
+
+
+def forms_csv(path: Path) -> Path:
+    from ingest.forms import expected_headings
+    from ingest.reference import load_reference
+    from kb.survey.forms import FORMS_METADATA_HEADINGS
+
+    headings = [*FORMS_METADATA_HEADINGS, *expected_headings(load_reference(), 2024)]
+    row = {"ID": "1", "Förvaltning": "Miljökontoret", "Samverkan med: Kulturförening": "Informationsutbyte",
+           "Delmålområden": "Klimat", "Utbetalda medel 2024": "1 000 kr", "Andel aktörer med anställd personal": "50 %"}
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headings)
+        writer.writerow([row.get(h, "") for h in headings])
+    return path
+
+
+def rounds_with_responses(db: Path) -> list[int]:
+    with sqlite3.connect(db) as conn:
+        return [r[0] for r in conn.execute("SELECT DISTINCT round FROM responses ORDER BY round")]
+
+
+def test_a_trial_ingest_with_db_elsewhere_never_writes_into_the_repository(tmp_path):
+    repository = fingerprint()
+    db = tmp_path / "prov.db"
+    result = run(["ingest", "forms", forms_csv(tmp_path / "svar.csv"), "--round", "2024", "--db", db])
+    assert result.exit_code == 0, result.output
+    data_dir = tmp_path / "prov-data"
+    assert (data_dir / "2024" / "manifest.yml").exists()
+    assert (data_dir / "2022" / "manifest.yml").exists() and (data_dir / "forums.yml").exists()  # a copy
+    assert rounds_with_responses(db) == [2022, 2024]
+    assert fingerprint() == repository, "the run changed files under ingest/"
+    # A later build of the same db reads its data dir, so it keeps the round.
+    assert run(["build", "--db", db]).exit_code == 0
+    assert rounds_with_responses(db) == [2022, 2024]
+    # An explicit --data-dir works the same way.
+    other = tmp_path / "annan.db"
+    result = run(["ingest", "forms", tmp_path / "svar.csv", "--round", "2024", "--db", other,
+                  "--data-dir", tmp_path / "d"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "d" / "2024").is_dir() and not (tmp_path / "annan-data").exists()
+    assert run(["build", "--db", other, "--data-dir", tmp_path / "d"]).exit_code == 0
+    assert rounds_with_responses(other) == [2022, 2024]
+
+
+def test_bad_input_leaves_no_data_dir_behind(tmp_path):
+    bad = tmp_path / "svar.csv"
+    bad.write_text("Förvaltning\nOkänd\n", encoding="utf-8")
+    result = run(["ingest", "forms", bad, "--round", "2024", "--db", tmp_path / "prov.db"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["svar.csv"]
+
+
+def test_data_dir_and_db_must_belong_together(tmp_path):
+    repository = fingerprint()
+    default_db = DEFAULT_DB.read_bytes()
+    csv_file = forms_csv(tmp_path / "svar.csv")
+    result = run(["ingest", "forms", csv_file, "--round", "2024", "--data-dir", tmp_path / "d"])
+    assert_usage_failure(result, "går inte med standarddatabasen", "Ange också --db")
+    result = run(["reconstruct", "--db", tmp_path / "x.db", "--data-dir", ROOT / "ingest" / "data"])
+    assert_usage_failure(result, "hör till standarddatabasen", "skriver aldrig i förrådet")
+    result = run(["build", "--db", tmp_path / "x.db", "--data-dir", tmp_path / "saknas"])
+    assert_usage_failure(result, "finns inte")
+    assert not (tmp_path / "d").exists() and not (tmp_path / "x.db").exists()
+    assert fingerprint() == repository and DEFAULT_DB.read_bytes() == default_db
+
+
+def test_reconstruct_with_db_elsewhere_stores_beside_it(tmp_path, monkeypatch):
+    """The solver is replaced by the stored 2022 reconstruction: this test is about where files go."""
+    import kb.survey.reconstruct_round
+    from ingest.exports import load_stored_exports
+    from ingest.reference import load_reference
+
+    reference = load_reference()
+    (stored,) = load_stored_exports(reference)
+    summary = {"collaborations": 1, "goal_areas": 1, "departments": 9, "status": "Optimal",
+               "table5_difference": {}, "table5_total_abs": 16, "constraints": []}
+    monkeypatch.setattr(kb.survey.reconstruct_round, "reconstruct",
+                        lambda round_, seed: (stored.export, reference, dict(stored.manifest), summary))
+    repository = fingerprint()
+    result = run(["reconstruct", "--db", tmp_path / "x.db"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "x-data" / "2022" / "manifest.yml").exists()
+    assert rounds_with_responses(tmp_path / "x.db") == [2022]
+    assert fingerprint() == repository
+
+
+# ---------------------------------------------------------------- kb serve
+
+
+def test_serve_refuses_a_port_in_use(built_db_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run(["serve", "--db", built_db_path, "--port", port])
+    assert_usage_failure(result, f"porten {port}", "--port")
+
+
+def test_serve_maps_a_late_bind_failure_to_exit_2(built_db_path):
+    """If the port is taken between the check and Datasette's start, uvicorn's exit 3 becomes exit 2."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        script = (
+            "import sys, kb.publish.serve as s; s.check_port = lambda host, port: None; from kb.cli import cli; "
+            f"cli.main(['serve', '--db', {str(built_db_path)!r}, '--port', '{port}'], prog_name='kb')"
+        )
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert f"Fel: porten {port}" in done.stderr and "--port" in done.stderr
+    assert "Traceback" not in done.stderr
