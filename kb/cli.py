@@ -10,6 +10,7 @@ import click
 
 from kb import __version__
 from kb.core.cli_common import (
+    REPOSITORY_DATA,
     data_dir_for,
     data_dir_option,
     db_option,
@@ -72,7 +73,8 @@ def build(db_path: Path, data_dir: Path | None, if_stale: bool) -> None:
     from kb.survey.build import is_stale
 
     folder = data_dir_for(db_path, data_dir)
-    if if_stale and not is_stale(db_path):
+    # The fingerprint covers ingest/ only: a db with its own data dir is always rebuilt.
+    if if_stale and folder == REPOSITORY_DATA and not is_stale(db_path):
         click.echo(f"{db_path} är aktuell.")
         return
     try:
@@ -178,7 +180,8 @@ def ingest_forms(file: Path, round_: int, columns: Path | None, db_path: Path, d
         f"Läste {summary['rows']} svar från {summary['departments']} "
         f"{'förvaltning' if summary['departments'] == 1 else 'förvaltningar'} ({summary['file']}, "
         f"omgång {summary['round']}): {summary['collaborations']} samverkansformer, "
-        f"{summary['statements']} fritextsvar. Databasen {db_path} är uppdaterad."
+        f"{summary['statements']} fritextsvar. Databasen {db_path} är uppdaterad; "
+        f"den rensade kopian ligger i {folder / str(round_)}."
     )
 
 
@@ -231,6 +234,7 @@ def reconstruct(round_: int, seed: int, db_path: Path, data_dir: Path | None) ->
     except ValueError as exc:
         fail(str(exc))
     click.echo("OBS: rekonstruktion förenlig med rapporten, inte förvaltningarnas faktiska svar.")
+    click.echo(f"Sparade svarsraderna i {folder / str(round_)} och byggde om {db_path}.")
     click.echo(
         f"Rekonstruerade {summary['collaborations']} samverkansformer och {summary['goal_areas']} delmålsval "
         f"för {summary['departments']} förvaltningar (frö {seed}, lösarstatus {summary['status']})."

@@ -177,7 +177,7 @@ def eval_(gold: Path, fmt: str, codebook_path: Path | None) -> None:
 def review(coder: str, db_path: Path) -> None:
     """Granska maskinens förslag i terminalen: acceptera, avvisa, lägg till tema, hoppa över, ångra.
 
-    Läser och skriver --db; för standarddatabasen sparas besluten också i
+    Läser --db. Skriver besluten i --db och, för standarddatabasen, också i
     ingest/data/coding_decisions.csv (följer med vid `kb build`).
     """
     from kb.coding.review import run_review

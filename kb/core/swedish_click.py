@@ -7,6 +7,7 @@ inherits both by being created with these classes (the groups create their sub-c
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import click
@@ -14,6 +15,14 @@ import click
 from kb.core.click_sv import swedish_messages
 
 HELP_TEXT = "Visa den här hjälptexten och avsluta."
+# click's names for the value an option takes, as shown on help pages ("--db FILE").
+METAVARS = {"INTEGER RANGE": "HELTAL", "INTEGER": "HELTAL", "FLOAT RANGE": "DECIMALTAL", "FLOAT": "DECIMALTAL",
+            "FILE": "FIL", "DIRECTORY": "MAPP", "PATH": "SÖKVÄG", "TEXT": "TEXT", "BOOLEAN": "JA/NEJ"}
+_METAVAR = re.compile(r"(?<=[ =])(" + "|".join(METAVARS) + r")\b")
+
+
+def _swedish_metavars(option_names: str) -> str:
+    return _METAVAR.sub(lambda m: METAVARS[m.group(1)], option_names)
 
 
 class SwedishCommand(click.Command):
@@ -38,7 +47,10 @@ class SwedishCommand(click.Command):
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="Användning: ")
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        records = [r for p in self.get_params(ctx) if (r := p.get_help_record(ctx)) is not None]
+        records = [
+            (_swedish_metavars(r[0]), r[1]) for p in self.get_params(ctx)
+            if isinstance(p, click.Option) and (r := p.get_help_record(ctx)) is not None
+        ]
         if records:
             with formatter.section("Flaggor"):
                 formatter.write_dl(records)
