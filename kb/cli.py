@@ -104,6 +104,8 @@ def verify(db_path: Path, round_: int | None, fmt: str) -> None:
         known = ", ".join(str(r[0]) for r in db.execute("SELECT round FROM rounds ORDER BY round"))
         fail(f"omgång {round_} finns inte i databasen (omgångar: {known})")
     result = run_verify(db, round_)
+    for round_with_responses in sorted(set(result["rounds_with_responses"]) & set(result["rounds"])):
+        echo_notice(db.conn, round_with_responses, fmt)  # stdout before a table, stderr beside csv/json
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -113,8 +115,6 @@ def verify(db_path: Path, round_: int | None, fmt: str) -> None:
             click.echo(render(shown, "csv", columns))
         else:
             checks = result["checks"]
-            for round_with_responses in set(result["rounds_with_responses"]) & set(result["rounds"]):
-                echo_notice(db.conn, round_with_responses, fmt)
             click.echo(
                 f"Omgångar: {', '.join(map(str, result['rounds']))}; med svarsrader: "
                 f"{', '.join(map(str, result['rounds_with_responses'])) or 'inga'}"

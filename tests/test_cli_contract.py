@@ -349,3 +349,13 @@ def test_help_says_where_a_command_reads_and_writes_in_swedish(path):
     options = result.output.split("Flaggor:")[1]
     for english in (" FILE", " DIRECTORY", " INTEGER", "default:"):
         assert english not in options, (english, options)
+
+
+@pytest.mark.parametrize("command", [["verify"], ["gaps", "--top", "1"], ["breadth"]], ids=" ".join)
+def test_the_obs_notice_goes_to_stdout_for_tables_and_to_stderr_beside_csv_and_json(command, built_db_path):
+    for fmt, stream in (("table", "stdout"), ("csv", "stderr"), ("json", "stderr")):
+        result = CliRunner().invoke(cli, [*command, "--db", str(built_db_path), "--format", fmt])
+        assert result.exit_code == 0, result.output
+        other = "stderr" if stream == "stdout" else "stdout"
+        assert "OBS: svarsraderna för 2022 är en rekonstruktion" in getattr(result, stream), (fmt, stream)
+        assert "OBS" not in getattr(result, other), (fmt, other)
