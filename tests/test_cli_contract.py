@@ -359,3 +359,26 @@ def test_the_obs_notice_goes_to_stdout_for_tables_and_to_stderr_beside_csv_and_j
         other = "stderr" if stream == "stdout" else "stdout"
         assert "OBS: svarsraderna för 2022 är en rekonstruktion" in getattr(result, stream), (fmt, stream)
         assert "OBS" not in getattr(result, other), (fmt, other)
+
+
+INPUT_COMMANDS = sorted(
+    p for p, c in RUNNABLE.items()
+    if any(isinstance(x, click.Argument) and x.callback is not cli_common._new_file for x in c.params)
+)
+
+
+@pytest.mark.parametrize("path", INPUT_COMMANDS, ids=" ".join)
+def test_a_missing_or_wrong_input_file_exits_2_in_swedish(path, tmp_path, built_db_path):
+    """The file a command reads: missing, or a text file that is not the expected format."""
+    assert INPUT_COMMANDS, "no command reads a file"
+    command = RUNNABLE[path]
+    db = tmp_path / "kopia.db"
+    shutil.copyfile(built_db_path, db)
+    db_args = ["--db", db] if db_param(command) is not None else []
+    notes = tmp_path / "anteckningar.txt"
+    notes.write_text("det här är ingen indatafil\n", encoding="utf-8")
+    for given, words in ((tmp_path / "finns-inte.csv", ("finns inte",)), (notes, ())):
+        args = [given if a.startswith(str(tmp_path / "ny-")) else a for a in required_args(command, tmp_path)]
+        result = run([*path, *args, *db_args])
+        assert_usage_failure(result, str(given.name), *words)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["anteckningar.txt", "kopia.db"], "a refused run wrote"
