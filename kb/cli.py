@@ -22,6 +22,7 @@ from kb.core.cli_common import (
     require_kb_db,
     writable_data_dir,
 )
+from kb.core.db import replaceable_problem
 from kb.core.errors import InputErrors
 from kb.core.output import format_option, render
 from kb.core.paths import DEFAULT_DB
@@ -266,6 +267,9 @@ def serve(db_path: Path, host: str, port: int) -> None:
     from kb.survey.build import is_stale
 
     if db_path.resolve() == DEFAULT_DB.resolve() and is_stale(db_path):
+        problem = replaceable_problem(db_path)
+        if problem:
+            fail(problem)
         click.echo("Databasen saknas eller är inaktuell: bygger den först ...")
         try:
             run_build(db_path)

@@ -382,3 +382,16 @@ def test_a_missing_or_wrong_input_file_exits_2_in_swedish(path, tmp_path, built_
         result = run([*path, *args, *db_args])
         assert_usage_failure(result, str(given.name), *words)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["anteckningar.txt", "kopia.db"], "a refused run wrote"
+
+
+def test_a_db_of_an_older_schema_version_is_stale_and_rebuilt(bad_dbs, tmp_path):
+    """`make serve` and `kb build --if-stale` rebuild a db an older kb built, instead of refusing it."""
+    from kb.survey.build import is_stale
+
+    copy = tmp_path / "aldre.db"
+    shutil.copyfile(bad_dbs["older"], copy)
+    assert is_stale(copy)
+    result = run(["build", "--db", copy, "--if-stale"])
+    assert result.exit_code == 0 and "Byggde" in result.output, result.output
+    assert not is_stale(copy)
+    assert run(["verify", "--db", copy]).exit_code == 0

@@ -15,7 +15,7 @@ from ingest.graph_data import GraphData, load_graph_data
 from ingest.reference import Reference, load_reference
 from ingest.values import STATUSES
 from kb import __version__
-from kb.core.db import SCHEMA_VERSION, atomic_database
+from kb.core.db import SCHEMA_VERSION, DatabaseProblem, atomic_database, check_kb_database
 from kb.core.fingerprint import fingerprint
 from kb.core.paths import DEFAULT_DB
 from kb.survey.responses import write_responses
@@ -95,9 +95,13 @@ def write_survey_responses(db: sqlite_utils.Database, inputs: BuildInputs) -> No
 
 
 def is_stale(db_path: Path | str = DEFAULT_DB) -> bool:
-    """True when the db is missing or was built from other inputs than the current ones."""
+    """True when the db is missing, is no Samverkan KB db of this schema version, or was built from other inputs."""
     path = Path(db_path)
     if not path.exists():
+        return True
+    try:
+        check_kb_database(path)
+    except DatabaseProblem:
         return True
     db = sqlite_utils.Database(path)
     try:
