@@ -395,3 +395,15 @@ def test_a_db_of_an_older_schema_version_is_stale_and_rebuilt(bad_dbs, tmp_path)
     assert result.exit_code == 0 and "Byggde" in result.output, result.output
     assert not is_stale(copy)
     assert run(["verify", "--db", copy]).exit_code == 0
+
+
+def test_an_empty_data_dir_is_filled_from_ingest_data_and_emptied_again_on_bad_input(tmp_path):
+    data_dir = tmp_path / "d"
+    data_dir.mkdir()
+    bad = tmp_path / "svar.csv"
+    bad.write_text("Förvaltning\nOkänd\n", encoding="utf-8")
+    result = run(["ingest", "forms", bad, "--round", "2024", "--db", tmp_path / "x.db", "--data-dir", data_dir])
+    assert result.exit_code == 2
+    assert list(data_dir.iterdir()) == [] and not (tmp_path / "x.db").exists()
+    (tmp_path / "x-data").write_text("ingen mapp\n", encoding="utf-8")
+    assert_usage_failure(run(["reconstruct", "--db", tmp_path / "x.db"]), "x-data (databasens datamapp) är en fil")

@@ -110,7 +110,10 @@ def data_dir_of(db_path: Path, data_dir: Path | None = None) -> Path:
         return REPOSITORY_DATA
     if data_dir is None:
         db_path = Path(db_path)
-        return db_path.with_name(f"{db_path.stem}-data")
+        folder = db_path.with_name(f"{db_path.stem}-data")
+        if folder.exists() and not folder.is_dir():
+            fail(f"{folder} (databasens datamapp) är en fil: flytta den eller ange en annan mapp med --data-dir")
+        return folder
     if Path(data_dir).resolve() == repository:
         fail(
             f"--data-dir {data_dir} hör till standarddatabasen {DEFAULT_DB}: en körning med --db {db_path} "
@@ -136,24 +139,30 @@ def forums_file_in(folder: Path) -> Path:
 
 @contextlib.contextmanager
 def writable_data_dir(db_path: Path, data_dir: Path | None = None) -> Iterator[Path]:
-    """The data dir a command stores source files in; a new one starts as a copy of ingest/data.
+    """The data dir a command stores source files in; a new or empty one starts as a copy of ingest/data.
 
-    If the body fails, a data dir created here is removed again, so bad input leaves nothing behind.
+    If the body fails, what was created here is removed again, so bad input leaves nothing behind.
     """
     folder = data_dir_of(db_path, data_dir)
     created = not folder.exists()
-    if created:
-        folder.mkdir(parents=True)
+    copied: list[Path] = []
+    if created or (folder != REPOSITORY_DATA and not any(folder.iterdir())):
+        folder.mkdir(parents=True, exist_ok=True)
         for item in sorted(REPOSITORY_DATA.iterdir()):
             if item.is_dir() and item.name.isdigit():
-                shutil.copytree(item, folder / item.name)
+                copied.append(Path(shutil.copytree(item, folder / item.name)))
             elif item.name == FORUMS_NAME:
-                shutil.copyfile(item, folder / item.name)
+                copied.append(Path(shutil.copyfile(item, folder / item.name)))
     try:
         yield folder
     except BaseException:
         if created:
             shutil.rmtree(folder, ignore_errors=True)
+        for path in copied if not created else ():
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
         raise
 
 
