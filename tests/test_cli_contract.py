@@ -407,3 +407,33 @@ def test_an_empty_data_dir_is_filled_from_ingest_data_and_emptied_again_on_bad_i
     assert list(data_dir.iterdir()) == [] and not (tmp_path / "x.db").exists()
     (tmp_path / "x-data").write_text("ingen mapp\n", encoding="utf-8")
     assert_usage_failure(run(["reconstruct", "--db", tmp_path / "x.db"]), "x-data (databasens datamapp) är en fil")
+
+
+def test_the_catalogue_covers_every_message_click_shows_a_user():
+    """Scan click's sources for gettext calls: a click upgrade that adds a user-facing message fails here."""
+    import ast
+
+    from kb.core.click_sv import PLURAL, SINGULAR
+
+    developer_only = {  # raised at definition time or shown only to developers, never to a `kb` user
+        "Could not determine name for option with declarations {decls!r}",
+        "Arguments take exactly one parameter declaration, got {length}: {decls}.",
+        "Name '{name}' defined twice",
+        "Boolean option {decl!r} cannot use the same flag for true/false.",
+        "No options defined but a name was passed ({name}). Did you mean to declare an argument instead? Did you "
+        "mean to pass '--{name}'?",
+        "DeprecationWarning: The command {name!r} is deprecated.{extra_message}",
+        "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}",
+        "Choice({choices})", "%(prog)s, version %(version)s",
+    }
+    folder = Path(click.__file__).parent
+    missing = []
+    for name in ("core.py", "exceptions.py", "parser.py", "types.py", "formatting.py", "decorators.py"):
+        for node in ast.walk(ast.parse((folder / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "ngettext"):
+                texts = tuple(a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str))
+                if node.func.id == "_" and texts and texts[0] not in SINGULAR and texts[0] not in developer_only:
+                    missing.append(texts[0])
+                if node.func.id == "ngettext" and texts[:2] not in PLURAL:
+                    missing.append(texts[:2])
+    assert not missing, f"click messages without a Swedish translation in kb/core/click_sv.py: {missing}"
