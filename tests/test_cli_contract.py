@@ -1,51 +1,25 @@
 """The command-line contract (issue 16), checked on every command found by walking the click tree.
 
 Every command that opens --db refuses a missing file, a text file, an empty file, another program's SQLite
-db and a db of another schema version with one Swedish line and exit 2; every command answers a bad option
-and a bad value with click's chrome in Swedish and exit 2; every command that writes a file the user named
-refuses an existing one without --force. No case may print a traceback.
+db and a db of another schema version with one Swedish line and exit 2; every command answers a bad option,
+a bad value and a missing argument with click's chrome in Swedish and exit 2; every command that writes a
+file the user named refuses an existing one without --force; every command that reads a file refuses a
+missing or a wrong one. No case may print a traceback. The data dir, `kb serve` and the OBS notice are in
+test_cli_data_dir.py.
 """
 
 from __future__ import annotations
 
-import csv
 import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner
+from cli_helpers import COMMANDS, RUNNABLE, assert_usage_failure, db_param, required_args, run
 
-from kb.cli import cli
 from kb.core import cli_common
 from kb.core.db import SCHEMA_VERSION
-from kb.core.fingerprint import fingerprint
-from kb.core.paths import DEFAULT_DB, ROOT
-
-
-def walk(command: click.Command, path: tuple[str, ...] = ()):
-    yield path, command
-    if isinstance(command, click.Group):
-        ctx = click.Context(command)
-        for name in command.list_commands(ctx):
-            yield from walk(command.get_command(ctx, name), (*path, name))
-
-
-COMMANDS = dict(walk(cli))
-# A group that does work itself (`kb code`) counts as a command; the others only hold sub-commands.
-RUNNABLE = {
-    p: c for p, c in COMMANDS.items()
-    if p and (not isinstance(c, click.Group) or c.invoke_without_command)
-}
-
-
-def db_param(command: click.Command) -> click.Option | None:
-    return next((p for p in command.params if p.name == "db_path"), None)
-
 
 WITH_DB = sorted(p for p, c in RUNNABLE.items() if db_param(c) is not None)
 # Commands that build (replace) the db they are given: an absent, empty or older db is fine for them.
@@ -55,33 +29,6 @@ WRITERS = sorted(
     p for p, c in RUNNABLE.items() if any(getattr(x, "callback", None) is cli_common._new_file for x in c.params)
 )
 
-
-def required_args(command: click.Command, tmp_path: Path, skip: str | None = None) -> list[str]:
-    """Values for the required parameters (but option `skip`), so that only the case under test can fail."""
-    args = []
-    for param in command.params:
-        if isinstance(param, click.Argument) and param.required:
-            args.append(str(tmp_path / f"ny-{param.name}.xlsx"))
-        elif isinstance(param, click.Option) and param.required and param.opts[0] != skip:
-            args += [param.opts[0], "2024"]
-    return args
-
-
-def run(args: list[str]) -> click.testing.Result:
-    return CliRunner().invoke(cli, [str(a) for a in args], prog_name="kb")
-
-
-def assert_usage_failure(result, *swedish: str) -> None:
-    """Exit 2, the Swedish words, no traceback and none of click's English chrome."""
-    output = result.output
-    assert result.exit_code == 2, output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in output
-    for english in ("Error:", "Usage:", "Try '", "No such", "Invalid value", "Missing argument", "is not"):
-        assert english not in output, (english, output)
-    assert output.count("Fel: ") == 1, output
-    for words in swedish:
-        assert words in output, (words, output)
 
 
 def test_the_tables_cover_the_commands():
@@ -224,122 +171,6 @@ def test_force_overwrites(path, name, tmp_path):
     assert target.read_bytes() != b"gammal\n"
 
 
-# ---------------------------------------------------------------- --db and --data-dir
-
-
-def forms_csv(path: Path) -> Path:
-    from ingest.forms import expected_headings
-    from ingest.reference import load_reference
-    from kb.survey.forms import FORMS_METADATA_HEADINGS
-
-    headings = [*FORMS_METADATA_HEADINGS, *expected_headings(load_reference(), 2024)]
-    row = {"ID": "1", "Förvaltning": "Miljökontoret", "Samverkan med: Kulturförening": "Informationsutbyte",
-           "Delmålområden": "Klimat", "Utbetalda medel 2024": "1 000 kr", "Andel aktörer med anställd personal": "50 %"}
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(headings)
-        writer.writerow([row.get(h, "") for h in headings])
-    return path
-
-
-def rounds_with_responses(db: Path) -> list[int]:
-    with sqlite3.connect(db) as conn:
-        return [r[0] for r in conn.execute("SELECT DISTINCT round FROM responses ORDER BY round")]
-
-
-def test_a_trial_ingest_with_db_elsewhere_never_writes_into_the_repository(tmp_path):
-    repository = fingerprint()
-    db = tmp_path / "prov.db"
-    result = run(["ingest", "forms", forms_csv(tmp_path / "svar.csv"), "--round", "2024", "--db", db])
-    assert result.exit_code == 0, result.output
-    data_dir = tmp_path / "prov-data"
-    assert (data_dir / "2024" / "manifest.yml").exists()
-    assert (data_dir / "2022" / "manifest.yml").exists() and (data_dir / "forums.yml").exists()  # a copy
-    assert rounds_with_responses(db) == [2022, 2024]
-    assert fingerprint() == repository, "the run changed files under ingest/"
-    # A later build of the same db reads its data dir, so it keeps the round.
-    assert run(["build", "--db", db]).exit_code == 0
-    assert rounds_with_responses(db) == [2022, 2024]
-    # An explicit --data-dir works the same way.
-    other = tmp_path / "annan.db"
-    result = run(["ingest", "forms", tmp_path / "svar.csv", "--round", "2024", "--db", other,
-                  "--data-dir", tmp_path / "d"])
-    assert result.exit_code == 0, result.output
-    assert f"{tmp_path / 'd' / '2024'}" in result.output
-    assert (tmp_path / "d" / "2024").is_dir() and not (tmp_path / "annan-data").exists()
-    assert rounds_with_responses(other) == [2022, 2024]
-
-
-def test_bad_input_leaves_no_data_dir_behind(tmp_path):
-    bad = tmp_path / "svar.csv"
-    bad.write_text("Förvaltning\nOkänd\n", encoding="utf-8")
-    result = run(["ingest", "forms", bad, "--round", "2024", "--db", tmp_path / "prov.db"])
-    assert result.exit_code == 2 and "Traceback" not in result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["svar.csv"]
-
-
-def test_data_dir_and_db_must_belong_together(tmp_path):
-    repository = fingerprint()
-    default_db = DEFAULT_DB.read_bytes()
-    csv_file = forms_csv(tmp_path / "svar.csv")
-    result = run(["ingest", "forms", csv_file, "--round", "2024", "--data-dir", tmp_path / "d"])
-    assert_usage_failure(result, "går inte med standarddatabasen", "Ange också --db")
-    result = run(["reconstruct", "--db", tmp_path / "x.db", "--data-dir", ROOT / "ingest" / "data"])
-    assert_usage_failure(result, "hör till standarddatabasen", "skriver aldrig i förrådet")
-    result = run(["build", "--db", tmp_path / "x.db", "--data-dir", tmp_path / "saknas"])
-    assert_usage_failure(result, "finns inte")
-    assert not (tmp_path / "d").exists() and not (tmp_path / "x.db").exists()
-    assert fingerprint() == repository and DEFAULT_DB.read_bytes() == default_db
-
-
-def test_reconstruct_with_db_elsewhere_stores_beside_it(tmp_path, monkeypatch):
-    """The solver is replaced by the stored 2022 reconstruction: this test is about where files go."""
-    import kb.survey.reconstruct_round
-    from ingest.exports import load_stored_exports
-    from ingest.reference import load_reference
-
-    reference = load_reference()
-    (stored,) = load_stored_exports(reference)
-    summary = {"collaborations": 1, "goal_areas": 1, "departments": 9, "status": "Optimal",
-               "table5_difference": {}, "table5_total_abs": 16, "constraints": []}
-    monkeypatch.setattr(kb.survey.reconstruct_round, "reconstruct",
-                        lambda round_, seed: (stored.export, reference, dict(stored.manifest), summary))
-    repository = fingerprint()
-    result = run(["reconstruct", "--db", tmp_path / "x.db"])
-    assert result.exit_code == 0, result.output
-    assert (tmp_path / "x-data" / "2022" / "manifest.yml").exists()
-    assert rounds_with_responses(tmp_path / "x.db") == [2022]
-    assert fingerprint() == repository
-
-
-# ---------------------------------------------------------------- kb serve
-
-
-def test_serve_refuses_a_port_in_use(built_db_path):
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        result = run(["serve", "--db", built_db_path, "--port", port])
-    assert_usage_failure(result, f"porten {port}", "--port")
-
-
-def test_serve_maps_a_late_bind_failure_to_exit_2(built_db_path):
-    """If the port is taken between the check and Datasette's start, uvicorn's exit 3 becomes exit 2."""
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        script = (
-            "import sys, kb.publish.serve as s; s.check_port = lambda host, port: None; from kb.cli import cli; "
-            f"cli.main(['serve', '--db', {str(built_db_path)!r}, '--port', '{port}'], prog_name='kb')"
-        )
-        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2, done.stderr
-    assert f"Fel: porten {port}" in done.stderr and "--port" in done.stderr
-    assert "Traceback" not in done.stderr
-
-
 @pytest.mark.parametrize("path", sorted(RUNNABLE), ids=" ".join)
 def test_help_says_where_a_command_reads_and_writes_in_swedish(path):
     result = run([*path, "--help"])
@@ -349,16 +180,6 @@ def test_help_says_where_a_command_reads_and_writes_in_swedish(path):
     options = result.output.split("Flaggor:")[1]
     for english in (" FILE", " DIRECTORY", " INTEGER", "default:"):
         assert english not in options, (english, options)
-
-
-@pytest.mark.parametrize("command", [["verify"], ["gaps", "--top", "1"], ["breadth"]], ids=" ".join)
-def test_the_obs_notice_goes_to_stdout_for_tables_and_to_stderr_beside_csv_and_json(command, built_db_path):
-    for fmt, stream in (("table", "stdout"), ("csv", "stderr"), ("json", "stderr")):
-        result = CliRunner().invoke(cli, [*command, "--db", str(built_db_path), "--format", fmt])
-        assert result.exit_code == 0, result.output
-        other = "stderr" if stream == "stdout" else "stdout"
-        assert "OBS: svarsraderna för 2022 är en rekonstruktion" in getattr(result, stream), (fmt, stream)
-        assert "OBS" not in getattr(result, other), (fmt, other)
 
 
 INPUT_COMMANDS = sorted(
@@ -395,18 +216,6 @@ def test_a_db_of_an_older_schema_version_is_stale_and_rebuilt(bad_dbs, tmp_path)
     assert result.exit_code == 0 and "Byggde" in result.output, result.output
     assert not is_stale(copy)
     assert run(["verify", "--db", copy]).exit_code == 0
-
-
-def test_an_empty_data_dir_is_filled_from_ingest_data_and_emptied_again_on_bad_input(tmp_path):
-    data_dir = tmp_path / "d"
-    data_dir.mkdir()
-    bad = tmp_path / "svar.csv"
-    bad.write_text("Förvaltning\nOkänd\n", encoding="utf-8")
-    result = run(["ingest", "forms", bad, "--round", "2024", "--db", tmp_path / "x.db", "--data-dir", data_dir])
-    assert result.exit_code == 2
-    assert list(data_dir.iterdir()) == [] and not (tmp_path / "x.db").exists()
-    (tmp_path / "x-data").write_text("ingen mapp\n", encoding="utf-8")
-    assert_usage_failure(run(["reconstruct", "--db", tmp_path / "x.db"]), "x-data (databasens datamapp) är en fil")
 
 
 def test_the_catalogue_covers_every_message_click_shows_a_user():
