@@ -262,7 +262,7 @@ def serve(db_path: Path, host: str, port: int) -> None:
     Läser --db och datasette/. Skriver bara standarddatabasen, när den byggs.
     """
     from kb.pipeline import build as run_build
-    from kb.publish.serve import PortInUse, check_port
+    from kb.publish.serve import CannotListen, check_port
     from kb.publish.serve import serve as run_serve
     from kb.survey.build import is_stale
 
@@ -279,7 +279,7 @@ def serve(db_path: Path, host: str, port: int) -> None:
     try:
         check_port(host, port)
         run_serve(db_path, host=host, port=port)
-    except PortInUse as exc:
+    except CannotListen as exc:
         fail(str(exc))
 
 

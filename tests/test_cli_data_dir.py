@@ -96,6 +96,11 @@ def test_serve_refuses_a_port_in_use(built_db_path):
     assert_usage_failure(result, f"porten {port}", "--port")
 
 
+def test_serve_refuses_an_address_it_cannot_listen_on(built_db_path):
+    assert_usage_failure(run(["serve", "--db", built_db_path, "--host", "ingen-sadan-dator.invalid"]),
+                         "går inte att slå upp", "--host")
+
+
 def test_serve_maps_a_late_bind_failure_to_exit_2(built_db_path):
     """If the port is taken between the check and Datasette's start, uvicorn's exit 3 becomes exit 2."""
     with socket.socket() as taken:

@@ -103,8 +103,12 @@ def published_path(db_path: Path | str) -> Iterator[Path]:
         yield link
 
 
-class PortInUse(OSError):
-    """`kb serve` cannot listen on the port it was given: taken, or not allowed (message in Swedish)."""
+class CannotListen(OSError):
+    """`kb serve` cannot listen where it was asked to (message in Swedish, naming --host or --port)."""
+
+
+class PortInUse(CannotListen):
+    """The port is taken, or may not be used (message in Swedish, naming the port and --port)."""
 
     def __init__(self, host: str, port: int, reason: str | None = None):
         super().__init__(
@@ -114,11 +118,11 @@ class PortInUse(OSError):
 
 
 def check_port(host: str, port: int) -> None:
-    """Raise PortInUse when nothing can listen on host:port (tried the way uvicorn binds)."""
+    """Raise CannotListen when nothing can listen on host:port (tried the way uvicorn binds)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror:
-        return  # an unknown host: let Datasette report it
+    except socket.gaierror as exc:
+        raise CannotListen(f"adressen {host!r} går inte att slå upp: ange en giltig adress med --host") from exc
     family, kind, proto, _name, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -127,13 +131,16 @@ def check_port(host: str, port: int) -> None:
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise PortInUse(host, port) from exc
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise CannotListen(f"adressen {host} finns inte på den här datorn: ange en annan med --host") from exc
             raise PortInUse(host, port, f"går inte att lyssna på ({exc.strerror or exc})") from exc
 
 
 def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     """Run Datasette in this process until interrupted (the database is always named DATABASE_NAME).
 
-    Raises PortInUse when the port is taken (uvicorn's start-up failure, exit status 3, becomes that).
+    Raises PortInUse when the port is taken (uvicorn's start-up failure, exit status 3, becomes that: after
+    check_port, a taken port is by far its likeliest cause).
     """
     from datasette.cli import cli as datasette_cli
 
