@@ -52,6 +52,8 @@ def ingest_forums(file: Path, db_path: Path, no_install: bool, data_dir: Path | 
 
     if not file.exists():
         fail(f"filen {file} finns inte")
+    if no_install and data_dir is not None:
+        fail("--data-dir gäller bara när registret installeras: utelämna --no-install eller --data-dir")
     try:
         if no_install:
             counts = run_ingest(db_path, file, install=False, allow_empty=allow_empty)
