@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 serve: $(STAMP)
+	@echo "kb is not on PATH: run .venv/bin/kb --help, or source .venv/bin/activate and then kb --help"
 	$(BIN)/kb serve
 
 build: $(STAMP)

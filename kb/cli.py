@@ -9,10 +9,23 @@ from pathlib import Path
 import click
 
 from kb import __version__
-from kb.core.cli_common import db_option, fail
+from kb.core.cli_common import (
+    REPOSITORY_DATA,
+    data_dir_for,
+    data_dir_option,
+    db_option,
+    db_path_option,
+    db_target_option,
+    fail,
+    forums_file_in,
+    output_argument,
+    require_kb_db,
+    writable_data_dir,
+)
+from kb.core.db import replaceable_problem
 from kb.core.errors import InputErrors
 from kb.core.output import format_option, render
-from kb.core.paths import DEFAULT_DB, INGEST_DIR
+from kb.core.paths import DEFAULT_DB
 from kb.core.swedish_click import LazyGroup
 from kb.survey.provenance import echo_notice
 
@@ -51,22 +64,28 @@ def cli() -> None:
 
 
 @cli.command()
-@db_option
+@db_target_option
+@data_dir_option
 @click.option("--if-stale", is_flag=True, help="Bygg bara om databasen saknas eller källfilerna har ändrats.")
-def build(db_path: Path, if_stale: bool) -> None:
+def build(db_path: Path, data_dir: Path | None, if_stale: bool) -> None:
     """Bygg databasen från källfilerna under ingest/.
 
     Bygget skrivs till en temporär fil som ersätter databasen först när allt
     lyckats: ett misslyckat bygge lämnar den gamla databasen orörd.
+
+    Läser ingest/ och databasens datamapp (ingest/data för standarddatabasen,
+    annars --data-dir eller DB-data bredvid --db om den finns). Skriver bara --db.
     """
     from kb.pipeline import build as run_build
     from kb.survey.build import is_stale
 
-    if if_stale and not is_stale(db_path):
+    folder = data_dir_for(db_path, data_dir)
+    # The fingerprint covers ingest/ only: a db with its own data dir is always rebuilt.
+    if if_stale and folder == REPOSITORY_DATA and not is_stale(db_path):
         click.echo(f"{db_path} är aktuell.")
         return
     try:
-        counts = run_build(db_path)
+        counts = run_build(db_path, folder, forums_file_in(folder))
     except InputErrors as exc:
         fail(f"källfilerna innehåller fel:\n{exc}")
     click.echo(f"Byggde {db_path} ({sum(counts.values())} rader i {len(counts)} tabeller).")
@@ -81,6 +100,8 @@ def verify(db_path: Path, round_: int | None, fmt: str) -> None:
 
     Kända inkonsekvenser i rapporten (ingest/report/known_inconsistencies.yml)
     listas som kända. Slutstatus 0 när allt stämmer eller är känt, annars 1.
+
+    Läser --db. Skriver ingenting.
     """
     from kb.survey.verify import CHECK_LABELS, DISCREPANCY, KNOWN
     from kb.survey.verify import verify as run_verify
@@ -90,6 +111,8 @@ def verify(db_path: Path, round_: int | None, fmt: str) -> None:
         known = ", ".join(str(r[0]) for r in db.execute("SELECT round FROM rounds ORDER BY round"))
         fail(f"omgång {round_} finns inte i databasen (omgångar: {known})")
     result = run_verify(db, round_)
+    for round_with_responses in sorted(set(result["rounds_with_responses"]) & set(result["rounds"])):
+        echo_notice(db.conn, round_with_responses, fmt)  # stdout before a table, stderr beside csv/json
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -99,8 +122,6 @@ def verify(db_path: Path, round_: int | None, fmt: str) -> None:
             click.echo(render(shown, "csv", columns))
         else:
             checks = result["checks"]
-            for round_with_responses in set(result["rounds_with_responses"]) & set(result["rounds"]):
-                echo_notice(db.conn, round_with_responses, fmt)
             click.echo(
                 f"Omgångar: {', '.join(map(str, result['rounds']))}; med svarsrader: "
                 f"{', '.join(map(str, result['rounds_with_responses'])) or 'inga'}"
@@ -138,28 +159,37 @@ def ingest() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="YAML-karta från rubrik i exporten till rubrik i enkäten, för en export med andra rubriker.",
 )
-@db_option
-@click.option(
-    "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=INGEST_DIR / "data", show_default=True,
-    help="Var den rensade kopian sparas (ingest/data); byggs in i databasen vid varje `kb build`.",
-)
+@db_target_option
+@data_dir_option
 @side_option
-def ingest_forms(file: Path, round_: int, columns: Path | None, db_path: Path, data_dir: Path, side: str) -> None:
+def ingest_forms(
+    file: Path, round_: int, columns: Path | None, db_path: Path, data_dir: Path | None, side: str
+) -> None:
     """Läs in en export från Microsoft Forms (.xlsx eller .csv) för en omgång.
 
     Filen kontrolleras först; vid fel skrivs ingenting och alla fel listas med
     fil, rad och kolumn. Namn och e-postadresser tas bort och fritext rensas
     från e-post, telefonnummer och personnummer. En rensad kopia sparas under
     ingest/data/ÅR/ och ersätter omgångens tidigare svar, och databasen byggs om.
-    Med --side civilsamhalle läses organisationernas enkät (ingest/data/civilsamhalle/ÅR/).
+    Med --side civilsamhalle läses organisationernas enkät (datamappens civilsamhalle/ÅR/).
+
+    Läser FILE och ingest/. Skriver databasens datamapp (ingest/data för
+    standarddatabasen, annars --data-dir eller DB-data bredvid --db, som första
+    gången blir en kopia av ingest/data) och --db. Förrådet ändras bara med
+    standarddatabasen, så nästa `kb build` har kvar omgången.
     """
     from kb.pipeline import ingest_forms as run_ingest
 
+    if not file.is_file():
+        fail(f"filen {file} finns inte")
     if side == "civilsamhalle":  # issue 12: the organisations' side
         from kb.pipeline import ingest_civil_forms
 
         try:
-            summary = ingest_civil_forms(file, round_, db_path, data_dir, columns=columns)
+            with writable_data_dir(db_path, data_dir) as folder:
+                summary = ingest_civil_forms(
+                    file, round_, db_path, folder, columns=columns, forums_file=forums_file_in(folder)
+                )
         except InputErrors as exc:
             fail(f"{len(exc.errors)} fel i indata, ingenting skrevs:\n{exc}")
         click.echo(
@@ -176,14 +206,16 @@ def ingest_forms(file: Path, round_: int, columns: Path | None, db_path: Path, d
         return
 
     try:
-        summary = run_ingest(file, round_, db_path, data_dir, columns=columns)
+        with writable_data_dir(db_path, data_dir) as folder:
+            summary = run_ingest(file, round_, db_path, folder, columns=columns, forums_file=forums_file_in(folder))
     except InputErrors as exc:
         fail(f"{len(exc.errors)} fel i indata, ingenting skrevs:\n{exc}")
     click.echo(
         f"Läste {summary['rows']} svar från {summary['departments']} "
         f"{'förvaltning' if summary['departments'] == 1 else 'förvaltningar'} ({summary['file']}, "
         f"omgång {summary['round']}): {summary['collaborations']} samverkansformer, "
-        f"{summary['statements']} fritextsvar. Databasen {db_path} är uppdaterad."
+        f"{summary['statements']} fritextsvar. Databasen {db_path} är uppdaterad; "
+        f"den rensade kopian ligger i {folder / str(round_)}."
     )
 
 
@@ -193,13 +225,14 @@ def template() -> None:
 
 
 @template.command("forms")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@output_argument("path")
 @click.option("--round", "round_", type=int, default=2024, show_default=True, help="Omgångens år.")
 @side_option
-def template_forms(path: Path, round_: int, side: str) -> None:
+def template_forms(path: Path, round_: int, side: str, force: bool) -> None:
     """Skriv en tom enkätmall (.xlsx) med alla kolumner och ett blad med giltiga val.
 
     Med --side civilsamhalle skrivs organisationernas enkät i stället för förvaltningarnas.
+    Läser ingest/reference. Skriver PATH (en befintlig fil bara med --force).
     """
     from kb.survey.forms import write_forms_template
 
@@ -217,8 +250,9 @@ def template_forms(path: Path, round_: int, side: str) -> None:
 @cli.command()
 @click.option("--round", "round_", type=int, default=2022, show_default=True, help="Omgången att rekonstruera.")
 @click.option("--seed", type=int, default=2022, show_default=True, help="Slumpfrö för likvärdiga lösningar.")
-@db_option
-def reconstruct(round_: int, seed: int, db_path: Path) -> None:
+@db_target_option
+@data_dir_option
+def reconstruct(round_: int, seed: int, db_path: Path, data_dir: Path | None) -> None:
     """Rekonstruera svarsrader som återger rapportens tabeller (inte de faktiska svaren).
 
     Ett heltalsprogram (PuLP/CBC) tar fram svar per förvaltning som återger
@@ -226,16 +260,22 @@ def reconstruct(round_: int, seed: int, db_path: Path) -> None:
     inkonsekvens tillåter, under de villkor rapporten anger i text
     (ingest/reconstruction.yml). Resultatet sparas under ingest/data/ÅR/ med
     källan "rekonstruktion", och databasen byggs om.
+
+    Läser ingest/. Skriver databasens datamapp (ingest/data för
+    standarddatabasen, annars --data-dir eller DB-data bredvid --db) och --db:
+    en provkörning med --db någon annanstans ändrar aldrig ingest/data.
     """
     from kb.pipeline import reconstruct_round
 
     try:
-        summary = reconstruct_round(round_, seed, db_path)
+        with writable_data_dir(db_path, data_dir) as folder:
+            summary = reconstruct_round(round_, seed, db_path, folder, forums_file=forums_file_in(folder))
     except InputErrors as exc:
         fail(str(exc))
     except ValueError as exc:
         fail(str(exc))
     click.echo("OBS: rekonstruktion förenlig med rapporten, inte förvaltningarnas faktiska svar.")
+    click.echo(f"Sparade svarsraderna i {folder / str(round_)} och byggde om {db_path}.")
     click.echo(
         f"Rekonstruerade {summary['collaborations']} samverkansformer och {summary['goal_areas']} delmålsval "
         f"för {summary['departments']} förvaltningar (frö {seed}, lösarstatus {summary['status']})."
@@ -250,28 +290,37 @@ def reconstruct(round_: int, seed: int, db_path: Path) -> None:
 
 
 @cli.command()
-@db_option
+@db_path_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
-@click.option("--port", default=8001, show_default=True, type=int, help="Port att lyssna på.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535), help="Port att lyssna på.")
 def serve(db_path: Path, host: str, port: int) -> None:
     """Publicera kunskapsbasen med Datasette (skrivskyddad).
 
     Bygger databasen först om den saknas eller är inaktuell (bara för
     standarddatabasen), och startar sedan Datasette på http://HOST:PORT/.
+
+    Läser --db och datasette/. Skriver bara standarddatabasen, när den byggs.
     """
     from kb.pipeline import build as run_build
+    from kb.publish.serve import CannotListen, check_port
     from kb.publish.serve import serve as run_serve
     from kb.survey.build import is_stale
 
-    if db_path == DEFAULT_DB and is_stale(db_path):
+    if db_path.resolve() == DEFAULT_DB.resolve() and is_stale(db_path):
+        problem = replaceable_problem(db_path)
+        if problem:
+            fail(problem)
         click.echo("Databasen saknas eller är inaktuell: bygger den först ...")
         try:
             run_build(db_path)
         except InputErrors as exc:
             fail(f"källfilerna innehåller fel:\n{exc}")
-    elif not db_path.exists():
-        fail(f"databasen {db_path} finns inte")
-    run_serve(db_path, host=host, port=port)
+    require_kb_db(db_path)
+    try:
+        check_port(host, port)
+        run_serve(db_path, host=host, port=port)
+    except CannotListen as exc:
+        fail(str(exc))
 
 
 @cli.group(

@@ -105,6 +105,7 @@ def ingest_forms(
     db_path: Path = DEFAULT_DB,
     exports_dir: Path = EXPORTS_DIR,
     columns: Path | None = None,
+    forums_file: Path = FORUMS_FILE,
 ) -> dict:
     """Validate a Forms export, store its sanitised copy for the round and rebuild the database.
 
@@ -115,7 +116,7 @@ def ingest_forms(
 
     export, reference, manifest = read_forms_export(file, round_, columns)
     with staged_export(export, reference, round_, exports_dir, manifest):
-        build(db_path, exports_dir)
+        build(db_path, exports_dir, forums_file)
     return forms_summary(export, file, round_)
 
 
@@ -125,6 +126,7 @@ def ingest_civil_forms(
     db_path: Path = DEFAULT_DB,
     exports_dir: Path = EXPORTS_DIR,
     columns: Path | None = None,
+    forums_file: Path = FORUMS_FILE,
 ) -> dict:
     """The organisations' side (issue 12): validate, store the sanitised copy under
     exports_dir/civilsamhalle/<round>/ and rebuild; bad input raises InputErrors and nothing is written."""
@@ -133,36 +135,43 @@ def ingest_civil_forms(
 
     export, options, manifest = read_civil_export(file, round_, columns)
     with staged_civil_export(export, options, round_, exports_dir / CIVIL_DIR_NAME, manifest):
-        build(db_path, exports_dir)
+        build(db_path, exports_dir, forums_file)
     return civil_summary(export, file, round_)
 
 
-def reconstruct_round(round_: int, seed: int, db_path: Path = DEFAULT_DB, exports_dir: Path = EXPORTS_DIR) -> dict:
+def reconstruct_round(
+    round_: int, seed: int, db_path: Path = DEFAULT_DB, exports_dir: Path = EXPORTS_DIR, forums_file: Path = FORUMS_FILE
+) -> dict:
     """Solve, check independently, store under exports_dir/<round>/ as source `rekonstruktion` and rebuild."""
     from kb.survey.forms import staged_export
     from kb.survey.reconstruct_round import reconstruct
 
     export, reference, manifest, summary = reconstruct(round_, seed)
     with staged_export(export, reference, round_, exports_dir, manifest):
-        build(db_path, exports_dir)
+        build(db_path, exports_dir, forums_file)
     return summary
 
 
 def ingest_forums(
-    db_path: Path | str, source: Path | str, install: bool = True, allow_empty: bool = False
+    db_path: Path | str,
+    source: Path | str,
+    install: bool = True,
+    allow_empty: bool = False,
+    exports_dir: Path = EXPORTS_DIR,
+    target: Path | None = None,
 ) -> dict[str, int]:
     """Validate a registry file and load it (raises InputErrors; nothing is written on bad input).
 
-    With install (the default) the file becomes ingest/data/forums.yml and the whole db is rebuilt, so
-    the graph, the gaps and the search index include the forums; if the build fails, the previous
-    registry file is put back (or the new one removed when there was none). Without install the forums are
-    only loaded into db_path, in one transaction.
+    With install (the default) the file becomes `target` (default ingest/data/forums.yml) and the whole db is
+    rebuilt from exports_dir and it, so the graph, the gaps and the search index include the forums; if the
+    build fails, the previous registry file is put back (or the new one removed when there was none).
+    Without install the forums are only loaded into db_path, in one transaction.
     """
     from kb.publish import forums
 
     records = forums.read_registry(source, allow_empty)
     if not install:
         return forums.load_into(db_path, records)
-    with forums.staged_registry(source, forums.FORUMS_FILE) as target:
-        build(db_path, forums_file=target)
+    with forums.staged_registry(source, target or forums.FORUMS_FILE) as installed:
+        build(db_path, exports_dir, installed)
     return forums.link_counts(records)

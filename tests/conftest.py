@@ -43,8 +43,9 @@ def civil_build(tmp_path_factory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("civil")
     exports = root / "data"
     shutil.copytree(INGEST_DIR / "data" / "2022", exports / "2022")
+    shutil.copyfile(INGEST_DIR / "data" / "forums.yml", exports / "forums.yml")  # a data dir holds its registry
     db_path = root / "samverkan.db"
-    ingest_civil_forms(SYNTHETIC_CIVIL, 2024, db_path, exports)
+    ingest_civil_forms(SYNTHETIC_CIVIL, 2024, db_path, exports, forums_file=exports / "forums.yml")
     return db_path, exports
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from kb.core.cli_common import db_option, fail
+from kb.core.cli_common import db_option, db_path_option, fail, output_argument, output_option, require_kb_db
 from kb.core.errors import InputErrors
 from kb.core.paths import DEFAULT_DB
 from kb.core.swedish_click import SwedishCommand, SwedishGroup
@@ -65,7 +65,7 @@ codebook_option = click.option(
 
 @click.group("code", cls=SwedishGroup, invoke_without_command=True)
 @click.option("--round", "round_", type=int, default=None, help="Koda bara svaren från denna omgång (år).")
-@db_option
+@db_path_option
 @codebook_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="Utdataformat.")
 @click.pass_context
@@ -74,12 +74,14 @@ def code(ctx: click.Context, round_: int | None, db_path: Path, codebook_path: P
 
     Maskinens kodningar sparas som förslag (kodare regel:<kodboksversion>); mänskliga beslut
     (accepterade, avvisade och tillagda teman) behålls vid omkörning och vid ändrad kodbok.
+
+    Läser --db och kodboken. Skriver kodningarna i --db (underkommandona har egna --db).
     """
     if ctx.invoked_subcommand is not None:
         return
     from kb.coding import code_database
 
-    db = _open_db(db_path)
+    db = _open_db(require_kb_db(db_path))
     if round_ is not None and not db.execute("SELECT 1 FROM statements WHERE round = ?", [round_]).fetchone():
         known = ", ".join(str(r[0]) for r in db.execute("SELECT DISTINCT round FROM statements ORDER BY round"))
         fail(f"omgång {round_} har inga svar att koda (omgångar med svar: {known or 'inga'})")
@@ -98,8 +100,12 @@ def code(ctx: click.Context, round_: int | None, db_path: Path, codebook_path: P
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", help="Utdataformat.")
 @codebook_option
-def predict(file: Path, fmt: str, codebook_path: Path | None) -> None:
-    """Koda en CSV-fil med kolumnerna id,text (och valfritt kind) utan att röra någon databas."""
+@output_option("-o", "--output", help="Skriv resultatet till denna fil i stället för till stdout.")
+def predict(file: Path, fmt: str, codebook_path: Path | None, output: Path | None, force: bool) -> None:
+    """Koda en CSV-fil med kolumnerna id,text (och valfritt kind) utan att röra någon databas.
+
+    Läser FILE och kodboken. Skriver till stdout, eller --output (en befintlig fil bara med --force).
+    """
     from kb.coding.evaluate import read_rows
 
     try:
@@ -112,7 +118,7 @@ def predict(file: Path, fmt: str, codebook_path: Path | None) -> None:
     nlp = load_pipeline(codebook)
     results = list(code_texts(nlp, [(r["id"], r["text"], r["kind"] or None) for r in rows]))
     if fmt == "json":
-        click.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
+        _emit(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2), output)
     else:
         flat = []
         for r in results:
@@ -124,7 +130,19 @@ def predict(file: Path, fmt: str, codebook_path: Path | None) -> None:
                 }
                 for c in r.codings
             ] or [{"id": r.id}]  # a row with no theme still appears, with empty theme columns
-        _print_rows(flat, "csv", ["id", "theme", "start", "end", "text", "rule", "layer", "confidence", "negated"])
+        from kb.core.output import render
+
+        columns = ["id", "theme", "start", "end", "text", "rule", "layer", "confidence", "negated"]
+        _emit(render(flat, "csv", columns), output)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Print text, or write it to the file the user named."""
+    if output is None:
+        click.echo(text)
+        return
+    output.write_text(text + "\n", encoding="utf-8")
+    click.echo(f"Skrev {output}.", err=True)
 
 
 @code.command("eval")
@@ -132,7 +150,10 @@ def predict(file: Path, fmt: str, codebook_path: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="Utdataformat.")
 @codebook_option
 def eval_(gold: Path, fmt: str, codebook_path: Path | None) -> None:
-    """Utvärdera autokodningen mot en guldstandard (id,text,kind,themes; teman åtskilda med ;)."""
+    """Utvärdera autokodningen mot en guldstandard (id,text,kind,themes; teman åtskilda med ;).
+
+    Läser GOLD och kodboken. Skriver ingenting.
+    """
     from kb.coding.evaluate import evaluate_file, format_table
 
     codebook = _codebook(codebook_path)
@@ -154,7 +175,11 @@ def eval_(gold: Path, fmt: str, codebook_path: Path | None) -> None:
 )
 @db_option
 def review(coder: str, db_path: Path) -> None:
-    """Granska maskinens förslag i terminalen: acceptera, avvisa, lägg till tema, hoppa över, ångra."""
+    """Granska maskinens förslag i terminalen: acceptera, avvisa, lägg till tema, hoppa över, ångra.
+
+    Läser --db. Skriver besluten i --db och, för standarddatabasen, också i
+    ingest/data/coding_decisions.csv (följer med vid `kb build`).
+    """
     from kb.coding.review import run_review
     from kb.coding.store import MACHINE_PREFIX, ensure_coding_schema
 
@@ -186,7 +211,10 @@ def _save_decisions(db, db_path: Path) -> None:
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", help="Utdataformat.")
 def agreement_cmd(coders: str | None, db_path: Path, fmt: str) -> None:
-    """Överensstämmelse mellan kodare per svar och tema: andel lika, Cohens kappa, Krippendorffs alfa."""
+    """Överensstämmelse mellan kodare per svar och tema: andel lika, Cohens kappa, Krippendorffs alfa.
+
+    Läser --db. Skriver ingenting.
+    """
     from kb.coding.agreement import agreement
 
     db = _open_db(db_path)
@@ -210,10 +238,13 @@ def agreement_cmd(coders: str | None, db_path: Path, fmt: str) -> None:
 
 
 @click.command("qdc", cls=SwedishCommand)
-@click.argument("path", type=click.Path(path_type=Path))
+@output_argument("path")
 @codebook_option
-def export_qdc(path: Path, codebook_path: Path | None) -> None:
-    """Exportera kodboken som REFI-QDA-kodbok (.qdc) för QualCoder, NVivo, ATLAS.ti eller MAXQDA."""
+def export_qdc(path: Path, codebook_path: Path | None, force: bool) -> None:
+    """Exportera kodboken som REFI-QDA-kodbok (.qdc) för QualCoder, NVivo, ATLAS.ti eller MAXQDA.
+
+    Läser kodboken. Skriver PATH (en befintlig fil bara med --force).
+    """
     from kb.coding.refiqda import export_qdc as run
 
     n = run(path, codebook=_codebook(codebook_path))
@@ -221,11 +252,14 @@ def export_qdc(path: Path, codebook_path: Path | None) -> None:
 
 
 @click.command("qdpx", cls=SwedishCommand)
-@click.argument("path", type=click.Path(path_type=Path))
+@output_argument("path")
 @db_option
 @click.option("--include-proposed", is_flag=True, help="Ta med maskinens förslag, inte bara accepterade kodningar.")
-def export_qdpx(path: Path, db_path: Path, include_proposed: bool) -> None:
-    """Exportera svaren och kodningarna som REFI-QDA-projekt (.qdpx)."""
+def export_qdpx(path: Path, db_path: Path, include_proposed: bool, force: bool) -> None:
+    """Exportera svaren och kodningarna som REFI-QDA-projekt (.qdpx).
+
+    Läser --db. Skriver PATH (en befintlig fil bara med --force).
+    """
     from kb.coding.refiqda import export_qdpx as run
     from kb.coding.store import PROPOSED, ensure_coding_schema
 
@@ -250,7 +284,11 @@ def export_qdpx(path: Path, db_path: Path, include_proposed: bool) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @db_option
 def import_qdpx(path: Path, db_path: Path) -> None:
-    """Importera kodningar från ett REFI-QDA-projekt (.qdpx) till databasen."""
+    """Importera kodningar från ett REFI-QDA-projekt (.qdpx) till databasen.
+
+    Läser PATH. Skriver kodningarna i --db och, för standarddatabasen,
+    besluten i ingest/data/coding_decisions.csv (följer med vid `kb build`).
+    """
     from kb.coding.refiqda_import import import_qdpx as run
 
     if not Path(path).exists():

@@ -16,6 +16,10 @@ def read_rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...] =
     path = Path(path)
     try:
         handle = open(path, encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise InputErrors([InputError(str(path), None, None, "filen finns inte")]) from None
+    except IsADirectoryError:
+        raise InputErrors([InputError(str(path), None, None, "är en mapp, inte en fil")]) from None
     except OSError as exc:
         raise InputErrors([InputError(str(path), None, None, f"kan inte läsa filen: {exc.strerror}")]) from None
     with handle:

@@ -59,8 +59,11 @@ def import_qdpx(db: sqlite_utils.Database, path: Path, default_coder: str = "imp
                 raise InputErrors([InputError(str(path), None, None, "project.qde saknas i arkivet")])
             root = ET.fromstring(archive.read("project.qde"))
             texts = {n: archive.read(n).decode("utf-8-sig") for n in names if n.lower().startswith("sources/")}
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputErrors([InputError(str(path), None, None, f"ingen giltig .qdpx-fil: {exc}")]) from None
+    except zipfile.BadZipFile:
+        raise InputErrors([InputError(str(path), None, None, "ingen giltig .qdpx-fil (inget zip-arkiv)")]) from None
+    except OSError as exc:
+        message = f"ingen giltig .qdpx-fil: {exc.strerror or exc}"
+        raise InputErrors([InputError(str(path), None, None, message)]) from None
     except ET.ParseError as exc:
         raise InputErrors([InputError(str(path), None, None, f"project.qde är inte giltig XML: {exc}")]) from None
     ensure_coding_schema(db)

@@ -1,14 +1,41 @@
-"""click in Swedish: headings and the help option of every command say it in Swedish."""
+"""click in Swedish: help pages, usage errors and prompts of every command say it in Swedish.
+
+Every `kb` command and group is a SwedishCommand/SwedishGroup: its help page has Swedish headings, and
+while it runs (`main`) click's own messages come from the catalogue in kb.core.click_sv. A new command
+inherits both by being created with these classes (the groups create their sub-commands with them).
+"""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import click
 
+from kb.core.click_sv import swedish_messages
+
 HELP_TEXT = "Visa den här hjälptexten och avsluta."
+# click's names for the value an option takes, as shown on help pages ("--db FILE").
+METAVARS = {"INTEGER RANGE": "HELTAL", "INTEGER": "HELTAL", "FLOAT RANGE": "DECIMALTAL", "FLOAT": "DECIMALTAL",
+            "FILE": "FIL", "DIRECTORY": "MAPP", "PATH": "SÖKVÄG", "TEXT": "TEXT", "BOOLEAN": "JA/NEJ"}
+_METAVAR = re.compile(r"(?<=[ =])(" + "|".join(METAVARS) + r")\b")
+
+
+def _swedish_metavars(option_names: str) -> str:
+    return _METAVAR.sub(lambda m: METAVARS[m.group(1)], option_names)
 
 
 class SwedishCommand(click.Command):
-    """A click command whose help page is in Swedish."""
+    """A click command whose help page, usage errors and prompts are in Swedish."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[FLAGGOR]")
+        super().__init__(*args, **kwargs)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command with click's messages in Swedish (exit 2 and a Swedish hint on bad usage)."""
+        with swedish_messages():
+            return super().main(*args, **kwargs)
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
@@ -20,7 +47,10 @@ class SwedishCommand(click.Command):
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="Användning: ")
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        records = [r for p in self.get_params(ctx) if (r := p.get_help_record(ctx)) is not None]
+        records = [
+            (_swedish_metavars(r[0]), r[1]) for p in self.get_params(ctx)
+            if isinstance(p, click.Option) and (r := p.get_help_record(ctx)) is not None
+        ]
         if records:
             with formatter.section("Flaggor"):
                 formatter.write_dl(records)
@@ -30,6 +60,10 @@ class SwedishGroup(SwedishCommand, click.Group):
     """A click group whose help page and sub-commands are in Swedish."""
 
     command_class = SwedishCommand
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("subcommand_metavar", "KOMMANDO [ARGUMENT]...")
+        super().__init__(*args, **kwargs)
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         SwedishCommand.format_options(self, ctx, formatter)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from kb.core.cli_common import db_option, fail
+from kb.core.cli_common import db_option, fail, output_argument
 from kb.core.output import format_option, render
 from kb.core.swedish_click import SwedishCommand
 from kb.survey.provenance import echo_notice
@@ -102,6 +102,8 @@ def gaps(round_: int | None, gap_type: str | None, category: str | None, goal: s
     och vilka förvaltningar och forum att tala med. Med nio förvaltningar är
     siffrorna beskrivande utvecklingshypoteser, inte statistiska test.
     Kopplingen kategori-delmålområde är en slutledning via förvaltningarna.
+
+    Läser --db. Skriver ingenting.
     """
     from kb.graph.store import read_gaps
 
@@ -185,6 +187,8 @@ def breadth(by: str, round_: int | None, fmt: str, db_path: Path) -> None:
     """Samverkans bredd: per förvaltning (diagram 1 och antal delmålområden),
     per kategori (tabell 1-4 och profil på delaktighetstrappan), per
     samverkansform (tabell 5) eller per delmålområde (tabell 6).
+
+    Läser --db. Skriver ingenting.
     """
     from kb.graph.store import read_breadth
 
@@ -195,17 +199,19 @@ def breadth(by: str, round_: int | None, fmt: str, db_path: Path) -> None:
 
 
 @click.command("graph", cls=SwedishCommand)
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@output_argument("path")
 @click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default=None,
               help="gexf (Gephi), graphml, json (node-link för webben), cytoscape eller kumu (blueprint). "
                    "Utan flaggan väljs formatet efter filändelsen (.gexf, .graphml, .json).")
 @round_option
 @db_option
-def export_graph(path: Path, fmt: str, round_: int | None, db_path: Path) -> None:
+def export_graph(path: Path, fmt: str, round_: int | None, db_path: Path, force: bool) -> None:
     """Exportera samverkansgrafen för en omgång till PATH.
 
     Noderna är förvaltningar, kategorier, samverkansformer, delmålområden och,
     när de finns, forum, utvecklingsområden och teman, med sina mått.
+
+    Läser --db. Skriver PATH (en befintlig fil bara med --force).
     """
     from kb.graph.export import graph_from_tables, write_graph
 

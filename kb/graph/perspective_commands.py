@@ -99,6 +99,8 @@ def perspective(round_: int | None, fmt: str, db_path: Path) -> None:
     erfarenheter. Förvaltningssidan räknas i svar, civilsamhällessidan i
     organisationer (varje organisation en gång). Luckorna mellan sidorna
     visas med `kb gaps --type perspektiv`.
+
+    Läser --db. Skriver ingenting.
     """
     from kb.graph.perspective import read_theme_shares
 

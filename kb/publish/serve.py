@@ -7,7 +7,9 @@ process, for tests and the benchmark. Both read SETTINGS and the files under dat
 from __future__ import annotations
 
 import contextlib
+import errno
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,10 +103,52 @@ def published_path(db_path: Path | str) -> Iterator[Path]:
         yield link
 
 
+class CannotListen(OSError):
+    """`kb serve` cannot listen where it was asked to (message in Swedish, naming --host or --port)."""
+
+
+class PortInUse(CannotListen):
+    """The port is taken, or may not be used (message in Swedish, naming the port and --port)."""
+
+    def __init__(self, host: str, port: int, reason: str | None = None):
+        super().__init__(
+            f"porten {port} på {host} {reason or 'används redan av ett annat program'}: välj en annan port med "
+            f"--port (t.ex. --port {port + 1 if port < 65535 else 8001}) eller stoppa programmet som använder den"
+        )
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise CannotListen when nothing can listen on host:port (tried the way uvicorn binds)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise CannotListen(f"adressen {host!r} går inte att slå upp: ange en giltig adress med --host") from exc
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(host, port) from exc
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise CannotListen(f"adressen {host} finns inte på den här datorn: ange en annan med --host") from exc
+            raise PortInUse(host, port, f"går inte att lyssna på ({exc.strerror or exc})") from exc
+
+
 def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
-    """Run Datasette in this process until interrupted (the database is always named DATABASE_NAME)."""
+    """Run Datasette in this process until interrupted (the database is always named DATABASE_NAME).
+
+    Raises PortInUse when the port is taken (uvicorn's start-up failure, exit status 3, becomes that: after
+    check_port, a taken port is by far its likeliest cause).
+    """
     from datasette.cli import cli as datasette_cli
 
     ensure_plugin()
     with published_path(db_path) as path:
-        datasette_cli.main(args=datasette_args(path, host, port), prog_name="datasette")
+        try:
+            datasette_cli.main(args=datasette_args(path, host, port), prog_name="datasette")
+        except SystemExit as exc:
+            if exc.code == 3:  # uvicorn's STARTUP_FAILURE: the port was taken after check_port
+                raise PortInUse(host, port) from exc
+            raise

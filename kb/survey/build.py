@@ -18,7 +18,7 @@ from ingest.graph_data import GraphData, load_graph_data
 from ingest.reference import Reference, load_reference
 from ingest.values import STATUSES
 from kb import __version__
-from kb.core.db import atomic_database
+from kb.core.db import SCHEMA_VERSION, DatabaseProblem, atomic_database, check_kb_database
 from kb.core.fingerprint import fingerprint
 from kb.core.paths import DEFAULT_DB
 from kb.survey.responses import write_responses
@@ -90,6 +90,7 @@ def build_database(db_path: Path | str, inputs: BuildInputs, writers: Sequence[S
                 {"key": "fingerprint", "value": fingerprint()},
                 {"key": "kb_version", "value": __version__},
                 {"key": "data_modified", "value": data_modified(inputs)},
+                {"key": "schema_version", "value": str(SCHEMA_VERSION)},
             ]
         )
         counts = {name: db[name].count for name in sorted(db.table_names())}
@@ -124,9 +125,13 @@ def write_survey_responses(db: sqlite_utils.Database, inputs: BuildInputs) -> No
 
 
 def is_stale(db_path: Path | str = DEFAULT_DB) -> bool:
-    """True when the db is missing or was built from other inputs than the current ones."""
+    """True when the db is missing, is no Samverkan KB db of this schema version, or was built from other inputs."""
     path = Path(db_path)
     if not path.exists():
+        return True
+    try:
+        check_kb_database(path)
+    except DatabaseProblem:
         return True
     db = sqlite_utils.Database(path)
     try:

@@ -8,6 +8,7 @@ import pytest
 import sqlite_utils
 
 from kb.coding.codebook import DEFAULT_CODEBOOK, load_codebook
+from kb.core.db import mark_kb_database
 
 HERE = Path(__file__).parent
 XSD_DIR = HERE.parent / "data" / "refi-qda"
@@ -39,8 +40,11 @@ def nlp(codebook):
 
 
 def make_db(path: Path) -> sqlite_utils.Database:
-    """A small db with the foundation's tables the coding code reads."""
+    """A small db with the foundation's tables the coding code reads, stamped as a Samverkan KB db."""
     db = sqlite_utils.Database(path)
+    mark_kb_database(db.conn)
+    db["build_info"].insert({"key": "fixture", "value": "tests/coding"}, pk="key")
+    db["sources"].insert({"id": "test", "kind": "test", "title": "Testfixtur"}, pk="id")
     db["departments"].insert_all(
         [
             {"id": "miljokontoret", "name": "Miljökontoret"},

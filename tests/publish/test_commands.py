@@ -25,10 +25,12 @@ def db_copy(publish_db_path, tmp_path):
 
 @pytest.fixture
 def forums_file(tmp_path, monkeypatch):
-    """Where an installed registry goes, redirected away from ingest/data/."""
-    target = tmp_path / "ingest" / "forums.yml"
-    monkeypatch.setattr(kb.publish.forums, "FORUMS_FILE", target)
-    return target
+    """Where an installed registry goes: the data dir of db_copy (samverkan-data/ beside it, issue 16).
+
+    FORUMS_FILE is redirected too, so a regression that installs into ingest/data/ shows here, not in the repo.
+    """
+    monkeypatch.setattr(kb.publish.forums, "FORUMS_FILE", tmp_path / "ingest" / "forums.yml")
+    return tmp_path / "samverkan-data" / "forums.yml"
 
 
 def test_ingest_forums_loads_and_installs(db_copy, forums_file):
