@@ -32,6 +32,7 @@ def open_existing(db_path: Path):
         "code": "kb.coding.commands:code",
         "gaps": "kb.graph.commands:gaps",
         "breadth": "kb.graph.commands:breadth",
+        "compare": "kb.graph.commands:compare",  # issue 11
     },
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -151,6 +152,8 @@ def ingest_forms(file: Path, round_: int, columns: Path | None, db_path: Path, d
         summary = run_ingest(file, round_, db_path, data_dir, columns=columns)
     except InputErrors as exc:
         fail(f"{len(exc.errors)} fel i indata, ingenting skrevs:\n{exc}")
+    for notice in summary.get("notices", []):
+        click.echo(f"Obs: {notice}")
     click.echo(
         f"Läste {summary['rows']} svar från {summary['departments']} "
         f"{'förvaltning' if summary['departments'] == 1 else 'förvaltningar'} ({summary['file']}, "

@@ -25,3 +25,33 @@ def built_db(built_db_path, tmp_path) -> sqlite_utils.Database:
     copy = tmp_path / "copy.db"
     copy.write_bytes(built_db_path.read_bytes())
     return open_db(copy)
+
+
+@pytest.fixture
+def synthetic_organisation(tmp_path, monkeypatch) -> Path:
+    """ingest/reference/ with the synthetic organisation of tests/data/rounds/ in place (issue 11)."""
+    import ingest.reference
+
+    from .rounds_fixtures import synthetic_reference
+
+    directory = synthetic_reference(tmp_path / "reference")
+    monkeypatch.setattr(ingest.reference, "REFERENCE_DIR", directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def two_rounds_db(tmp_path_factory) -> Path:
+    """A db built with the synthetic organisation: the 2022 reconstruction and the synthetic 2024 round."""
+    import ingest.reference
+    from kb.pipeline import ingest_forms
+
+    from .rounds_fixtures import EXPORT_2024, exports_with_2022, synthetic_reference
+
+    base = tmp_path_factory.mktemp("two-rounds")
+    original = ingest.reference.REFERENCE_DIR
+    ingest.reference.REFERENCE_DIR = synthetic_reference(base / "reference")
+    try:
+        ingest_forms(EXPORT_2024, 2024, base / "samverkan.db", exports_with_2022(base / "data"))
+    finally:
+        ingest.reference.REFERENCE_DIR = original
+    return base / "samverkan.db"
