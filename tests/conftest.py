@@ -32,7 +32,7 @@ def synthetic_organisation(tmp_path, monkeypatch) -> Path:
     """ingest/reference/ with the synthetic organisation of tests/data/rounds/ in place (issue 11)."""
     import ingest.reference
 
-    from .rounds_fixtures import synthetic_reference
+    from rounds_fixtures import synthetic_reference
 
     directory = synthetic_reference(tmp_path / "reference")
     monkeypatch.setattr(ingest.reference, "REFERENCE_DIR", directory)
@@ -45,7 +45,7 @@ def two_rounds_db(tmp_path_factory) -> Path:
     import ingest.reference
     from kb.pipeline import ingest_forms
 
-    from .rounds_fixtures import EXPORT_2024, exports_with_2022, synthetic_reference
+    from rounds_fixtures import EXPORT_2024, exports_with_2022, synthetic_reference
 
     base = tmp_path_factory.mktemp("two-rounds")
     original = ingest.reference.REFERENCE_DIR
