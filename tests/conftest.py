@@ -30,9 +30,9 @@ def built_db(built_db_path, tmp_path) -> sqlite_utils.Database:
 @pytest.fixture
 def synthetic_organisation(tmp_path, monkeypatch) -> Path:
     """ingest/reference/ with the synthetic organisation of tests/data/rounds/ in place (issue 11)."""
-    import ingest.reference
-
     from rounds_fixtures import synthetic_reference
+
+    import ingest.reference
 
     directory = synthetic_reference(tmp_path / "reference")
     monkeypatch.setattr(ingest.reference, "REFERENCE_DIR", directory)
@@ -42,10 +42,10 @@ def synthetic_organisation(tmp_path, monkeypatch) -> Path:
 @pytest.fixture(scope="session")
 def two_rounds_db(tmp_path_factory) -> Path:
     """A db built with the synthetic organisation: the 2022 reconstruction and the synthetic 2024 round."""
+    from rounds_fixtures import EXPORT_2024, exports_with_2022, synthetic_reference
+
     import ingest.reference
     from kb.pipeline import ingest_forms
-
-    from rounds_fixtures import EXPORT_2024, exports_with_2022, synthetic_reference
 
     base = tmp_path_factory.mktemp("two-rounds")
     original = ingest.reference.REFERENCE_DIR

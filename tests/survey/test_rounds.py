@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 
 import pytest
+from rounds_fixtures import EXPORT_2024, exports_with_2022
 
 import ingest.reference
 from ingest.forms import parse_export
@@ -16,15 +17,15 @@ from kb.core.errors import InputErrors
 from kb.pipeline import ingest_forms
 from kb.survey.forms import write_forms_template
 
-from rounds_fixtures import EXPORT_2024, exports_with_2022
 from .conftest import ROUND, write_csv
 
 OCCASIONS = "Antal tillfällen: Dialog (enstaka tillfälle)"
 
 
 def base_row(**extra) -> dict:
-    row = {"ID": "1", "Förvaltning": "Kommunstyrelseförvaltningen", "Samverkan med: Kulturförening": "Dialog (enstaka tillfälle)",
-           "Delmålområden": "Klimat", f"Utbetalda medel {ROUND}": "-", "Andel aktörer med anställd personal": "-"}
+    row = {"ID": "1", "Förvaltning": "Kommunstyrelseförvaltningen",
+           "Samverkan med: Kulturförening": "Dialog (enstaka tillfälle)", "Delmålområden": "Klimat",
+           f"Utbetalda medel {ROUND}": "-", "Andel aktörer med anställd personal": "-"}
     row.update(extra)
     return row
 
@@ -212,7 +213,8 @@ def test_two_rounds_store_the_new_questions_and_the_lineage(two_rounds_db):
     view = dict(conn.execute("SELECT form_id, occasions FROM occasions_per_form WHERE round = 2024"))
     assert stored and all(view[f] == n for f, n in stored.items())
     assert conn.execute("SELECT DISTINCT occasions FROM occasions_per_form WHERE round = 2022").fetchall() == [(None,)]
-    assert conn.execute("SELECT MIN(target_groups) FROM target_groups_per_department WHERE round = 2024").fetchone()[0] >= 1
+    fewest = "SELECT MIN(target_groups) FROM target_groups_per_department WHERE round = 2024"
+    assert conn.execute(fewest).fetchone()[0] >= 1
     functions = [r[0] for r in conn.execute("SELECT function FROM respondent_functions")]
     assert functions and "anonymous" not in functions
     lineage = conn.execute("SELECT predecessor_id, successor_id, kind, source_url FROM department_lineage "
