@@ -51,6 +51,15 @@ class Snapshot:
     def reconstructed(self) -> bool:
         return self.source_kind == "rekonstruktion"
 
+    def pairs_of(self, department: str) -> set[tuple[str, str]]:
+        """The (category, form) pairs a department reported (indexed on first use)."""
+        if not hasattr(self, "_pairs"):
+            index: dict[str, set[tuple[str, str]]] = {}
+            for d, c, f in self.collaborations:
+                index.setdefault(d, set()).add((c, f))
+            self._pairs = index
+        return self._pairs.get(department, set())
+
 
 @dataclass
 class Names:
@@ -135,7 +144,7 @@ def _row(section: str, item_id: str, item: str, from_value, to_value, **extra) -
 
 
 def _pairs(snapshot: Snapshot, departments: set[str]) -> int:
-    return len({(c, f) for d, c, f in snapshot.collaborations if d in departments})
+    return len(set().union(*(snapshot.pairs_of(d) for d in departments)))
 
 
 def compare_departments(a: Snapshot, b: Snapshot, names: Names, lineage: list[dict]) -> list[dict]:
