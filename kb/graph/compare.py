@@ -152,10 +152,11 @@ def compare_departments(a: Snapshot, b: Snapshot, names: Names, lineage: list[di
     continues (their union for a merge), then the earlier departments that nothing in the later round continues."""
     rows, covered = [], set()
     earlier = set(a.departments)
+    order = {d: i for i, d in enumerate(a.departments)}
     for department in b.departments:
         predecessors, kinds = predecessors_in(lineage, department, earlier)
         covered |= predecessors
-        ordered = [d for d in a.departments if d in predecessors]
+        ordered = sorted(predecessors, key=order.__getitem__)
         if not predecessors:
             used = {"kind": "ny", "predecessors": [], "label": "ny förvaltning"}
         elif kinds == ["same"]:
@@ -177,25 +178,31 @@ def compare_departments(a: Snapshot, b: Snapshot, names: Names, lineage: list[di
     return rows
 
 
-def _count(rows: set[tuple], index: int, key: str) -> int:
-    return len({r[0] for r in rows if r[index] == key})
+def _tally(pairs: set[tuple[str, str]]) -> dict[str, int]:
+    """How many distinct first elements each second element has: {item: count}."""
+    counts: dict[str, int] = {}
+    for _, item in pairs:
+        counts[item] = counts.get(item, 0) + 1
+    return counts
+
+
+def _measure(s: Snapshot, by: str) -> dict[str, int]:
+    if by == "category":  # departments that collaborate with the category
+        return _tally({(d, c) for d, c, _ in s.collaborations})
+    if by == "form":  # (department, category) reports of the form
+        return _tally({((d, c), f) for d, c, f in s.collaborations})
+    return _tally(s.department_goals)  # departments per goal area
 
 
 def compare_items(a: Snapshot, b: Snapshot, names: Names, by: str) -> list[dict]:
     """Categories, forms, goal areas or themes: the value in each round and the change."""
-    if by == "category":
-        return [_row(by, c, label, _count(a.collaborations, 1, c), _count(b.collaborations, 1, c))
-                for c, label in names.category.items()]
-    if by == "form":
-        def reported(s: Snapshot, f: str) -> int:
-            return len({(d, c) for d, c, form in s.collaborations if form == f})
-        return [_row(by, f, label, reported(a, f), reported(b, f)) for f, label in names.form.items()]
-    if by == "goal":
-        return [_row(by, g, label, _count(a.department_goals, 1, g), _count(b.department_goals, 1, g))
-                for g, label in names.goal.items()]
     if by == "theme":
         return theme_shares(a, b, names)
-    raise ValueError(f"unknown item kind {by!r}")
+    if by not in ("category", "form", "goal"):
+        raise ValueError(f"unknown item kind {by!r}")
+    before, after = _measure(a, by), _measure(b, by)
+    return [_row(by, item, label, before.get(item, 0), after.get(item, 0))
+            for item, label in getattr(names, by).items()]
 
 
 def _share(s: Snapshot, theme: str, kind: str) -> float | None:

@@ -179,3 +179,18 @@ def _get(ds, path: str) -> str:
         return response.text
 
     return asyncio.run(fetch())
+
+
+def test_lineage_edges_survive_the_graph_export(two_rounds_db, tmp_path):
+    import sqlite3
+
+    from kb.graph.export import graph_from_tables
+
+    graph = graph_from_tables(sqlite3.connect(two_rounds_db), 2024)
+    edge = graph.edges["department:miljokontoret", "department:testforvaltningen-syd"]
+    assert edge["kind"] == "lineage"
+    assert graph.nodes["department:miljokontoret"]["label"] == "Miljökontoret"
+    assert graph.nodes["department:miljokontoret"]["kind"] == "department"
+    result = CliRunner().invoke(cli, ["export", "graph", str(tmp_path / "g.gexf"), "--db", str(two_rounds_db),
+                                      "--round", "2024"])
+    assert result.exit_code == 0 and "lineage" in (tmp_path / "g.gexf").read_text(encoding="utf-8")
