@@ -242,3 +242,23 @@ def test_the_stored_copy_of_a_later_round_keeps_the_new_questions(synthetic_orga
         assert (again.occasions, again.target_groups, again.functions, again.collaborations) == (
             response.occasions, response.target_groups, response.functions, response.collaborations)
     assert "Förvaltningen för sociala insatser" not in (exports / "2024" / "forms-2024.csv").read_text(encoding="utf-8")
+
+
+def test_organisation_maps_chains_and_refuses_a_name_merged_into_several():
+    from ingest.lineage import Organisation
+
+    names = {"a": "A", "b": "B", "c": "C", "x": "X", "y": "Y"}
+    validity = {"a": (2022, 2022), "b": (2023, 2024), "c": (2025, None), "x": (2023, None), "y": (2023, None)}
+    edges = [{"predecessor_id": "a", "successor_id": "b", "kind": "renamed"},
+             {"predecessor_id": "b", "successor_id": "c", "kind": "renamed"}]
+    organisation = Organisation(names, validity, edges)
+    assert organisation.map("a", "A", 2022).department_id == "a"
+    assert organisation.map("a", "A", 2024).department_id == "b"
+    chained = organisation.map("a", "A", 2026)
+    assert chained.department_id == "c" and "nytt namn, nytt namn" in chained.notice
+    several = Organisation(names, validity, [{"predecessor_id": "a", "successor_id": "x", "kind": "merged"},
+                                             {"predecessor_id": "a", "successor_id": "y", "kind": "merged"}])
+    refused = several.map("a", "A", 2024)
+    assert refused.department_id is None and "den fortsätter i 'X', 'Y'" in refused.error
+    part = Organisation(names, validity, [{"predecessor_id": "a", "successor_id": "x", "kind": "part"}])
+    assert part.map("a", "A", 2024).department_id is None  # a part is never the whole
