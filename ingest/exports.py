@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest import forms_extra as extra
 from ingest.forms import (
     CATEGORY_PREFIX,
     DEPARTMENT,
@@ -69,13 +71,20 @@ class StoredExport:
 
 
 def sanitised_csv(export: FormsExport, reference: Reference, round_: int) -> str:
-    """The export in the questionnaire's own format, without personal data, one row per department."""
+    """The export in the questionnaire's own format, without personal data, one row per department.
+
+    Further free-text answers and respondents' functions go on extra rows of the same department. The
+    questions added after 2022 appear only when the export had them, so earlier rounds' copies keep their form.
+    """
     names = {d["id"]: d["name"] for d in reference.departments}
     categories = reference.categories
     form_names = {f["id"]: f["name"] for f in reference.forms}
     form_order = {f["id"]: i for i, f in enumerate(reference.forms)}
     goal_names = {g["id"]: g["name"] for g in reference.goal_areas}
     goal_order = {g["id"]: i for i, g in enumerate(reference.goal_areas)}
+    group_names = {g["id"]: g["name"] for g in reference.target_groups}
+    group_order = {g["id"]: i for i, g in enumerate(reference.target_groups)}
+    new = export.new_questions
     headings = [
         DEPARTMENT,
         RESPONDENTS,
@@ -85,6 +94,8 @@ def sanitised_csv(export: FormsExport, reference: Reference, round_: int) -> str
         STAFFED,
         DIFFICULT,
         POSITIVE,
+        *([extra.OCCASIONS_PREFIX + f["name"] for f in reference.forms] + [extra.TARGET_GROUPS, extra.FUNCTION]
+          if new else []),
     ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -96,24 +107,28 @@ def sanitised_csv(export: FormsExport, reference: Reference, round_: int) -> str
         texts = {"svarighet": [], "positivt": []}
         for kind, text in response.statements:
             texts[kind].append(text)
-        first = [
-            names[department_id],
-            response.respondent_count or "",
-            *[";".join(form_names[f] for f in sorted(by_category[c["id"]], key=form_order.get)) for c in categories],
-            ";".join(goal_names[g] for g in sorted(response.goal_areas, key=goal_order.get)),
-            response.funding[2] if response.funding else "",
-            response.staffed[2] if response.staffed else "",
-        ]
-        extra = max(len(texts["svarighet"]), len(texts["positivt"]), 1)
-        for i in range(extra):
-            free = [
-                texts["svarighet"][i] if i < len(texts["svarighet"]) else "",
-                texts["positivt"][i] if i < len(texts["positivt"]) else "",
-            ]
-            if i == 0:
-                writer.writerow([*first, *free])
-            else:
-                writer.writerow([names[department_id], "", *[""] * (len(headings) - 4), *free])
+        first = {
+            RESPONDENTS: response.respondent_count or "",
+            **{CATEGORY_PREFIX + c["name"]: ";".join(form_names[f] for f in sorted(by_category[c["id"]],
+                                                                                    key=form_order.get))
+               for c in categories},
+            GOAL_AREAS: ";".join(goal_names[g] for g in sorted(response.goal_areas, key=goal_order.get)),
+            f"{FUNDING} {round_}": response.funding[2] if response.funding else "",
+            STAFFED: response.staffed[2] if response.staffed else "",
+        }
+        if new:
+            first.update({extra.OCCASIONS_PREFIX + form_names[f]: n for f, n in response.occasions.items()})
+            first[extra.TARGET_GROUPS] = ";".join(
+                group_names[g] for g in sorted(response.target_groups, key=group_order.get))
+        extra_rows = max(len(texts["svarighet"]), len(texts["positivt"]), len(response.functions), 1)
+        for i in range(extra_rows):
+            row = dict(first) if i == 0 else {}
+            row[DEPARTMENT] = names[department_id]
+            row[DIFFICULT] = texts["svarighet"][i] if i < len(texts["svarighet"]) else ""
+            row[POSITIVE] = texts["positivt"][i] if i < len(texts["positivt"]) else ""
+            if new:
+                row[extra.FUNCTION] = response.functions[i] if i < len(response.functions) else ""
+            writer.writerow([row.get(h, "") for h in headings])
     return buffer.getvalue()
 
 
@@ -162,3 +177,52 @@ def load_stored_exports(reference: Reference, exports_dir: Path = EXPORTS_DIR) -
     if errors:
         raise InputErrors(errors)
     return stored
+
+
+def export_rows(export: FormsExport) -> Iterable[dict]:
+    """Rows for the response-level tables, ready to insert (without round and source)."""
+    for department_id, response in export.responses.items():
+        yield {"table": "responses", "department_id": department_id, "respondents": response.respondent_count}
+        for category_id, form_id in sorted(response.collaborations):
+            yield {
+                "table": "collaborations",
+                "department_id": department_id,
+                "category_id": category_id,
+                "form_id": form_id,
+            }
+        for goal_id in sorted(response.goal_areas):
+            yield {"table": "department_goal_areas", "department_id": department_id, "goal_area_id": goal_id}
+        amount, status, printed = response.funding or (None, "saknas", "")
+        yield {
+            "table": "funding",
+            "department_id": department_id,
+            "amount_sek": amount,
+            "status": status,
+            "printed": printed or None,
+        }
+        share, status, printed = response.staffed or (None, "saknas", "")
+        yield {
+            "table": "staffed_share",
+            "department_id": department_id,
+            "share_percent": share,
+            "status": status,
+            "printed": printed or None,
+        }
+        for form_id, occasions in sorted(response.occasions.items()):
+            yield {"table": "collaboration_occasions", "department_id": department_id, "form_id": form_id,
+                   "occasions": occasions}
+        for group_id in sorted(response.target_groups):
+            yield {"table": "department_target_groups", "department_id": department_id, "target_group_id": group_id}
+        for position, function in enumerate(response.functions, start=1):
+            yield {"table": "respondent_functions", "department_id": department_id, "function": function,
+                   "position": position}
+        counters: dict[str, int] = {}
+        for kind, text in response.statements:
+            counters[kind] = counters.get(kind, 0) + 1
+            yield {
+                "table": "statements",
+                "department_id": department_id,
+                "kind": kind,
+                "text": text,
+                "position": counters[kind],
+            }

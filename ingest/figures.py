@@ -102,7 +102,10 @@ def load_published_figures(reference: Reference, directory: Path = REPORT_DIR) -
                     figures.append(_figure(round_, table, row_id, label, measure, printed, source_id))
                 except ValueParseError as exc:
                     errors.append(InputError(str(path), line, measure, str(exc)))
-        missing = set(resolver.names) - seen
+        expected = set(resolver.names)
+        if table["rows"] == "departments":  # only the organisation of the report's round (issue 11)
+            expected = set(reference.organisation().departments_in(round_))
+        missing = expected - seen
         if missing:
             errors.append(InputError(str(path), None, "row", f"rader saknas för: {', '.join(sorted(missing))}"))
     text_path = directory / "text_figures.csv"

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest import forms_extra as extra
 from ingest.redact import redact
 from ingest.reference import Reference, normalise_label
 from ingest.spreadsheet import column_name, read_table
@@ -65,6 +65,9 @@ class DepartmentResponse:
     respondents: set[str] = field(default_factory=set)  # hashes of names/e-mails, never stored
     declared_respondents: int = 0
     has_declared_column: bool = False
+    occasions: dict[str, int] = field(default_factory=dict)  # form_id -> occasions (summed over rows)
+    target_groups: set[str] = field(default_factory=set)
+    functions: list[str] = field(default_factory=list)  # respondents' functions (roles), in order, no repeats
 
     @property
     def respondent_count(self) -> int | None:
@@ -84,6 +87,8 @@ class FormsExport:
     rows: int
     responses: dict[str, DepartmentResponse]
     funding_year: int | None
+    notices: list[str] = field(default_factory=list)  # old department names read as their successors
+    new_questions: bool = False  # the export has the questions added after 2022
 
 
 def load_column_map(path: Path | None) -> dict[str, str]:
@@ -110,6 +115,7 @@ def expected_headings(reference: Reference, round_: int) -> list[str]:
         STAFFED,
         DIFFICULT,
         POSITIVE,
+        *extra.new_headings(reference, round_),
     ]
 
 
@@ -162,6 +168,12 @@ def _classify_headings(
         elif key in {normalise_label(k) for k in FREE_TEXT}:
             kind = next(v for k, v in FREE_TEXT.items() if normalise_label(k) == key)
             roles[index] = ("free_text", kind)
+        elif new := extra.classify(key, heading, reference):
+            if new[0] == "unknown_form":
+                errors.append(InputError(name, 1, raw, reference.resolver("forms").unknown_message(
+                    new[1], "samverkansform")))
+                continue
+            roles[index] = new
         else:
             errors.append(
                 InputError(
@@ -216,6 +228,8 @@ def parse_export(
     if not data_rows:
         raise InputErrors([*errors, InputError(name, None, None, "filen innehåller inga svar (bara en rubrikrad)")])
     departments = reference.resolver("departments")
+    organisation = reference.organisation()
+    notices: list[str] = []
     forms = reference.resolver("forms")
     goals = reference.resolver("goal_areas")
     responses: dict[str, DepartmentResponse] = {}
@@ -225,7 +239,16 @@ def parse_export(
         department_cell = next(cells[i] for i, (role, _) in roles.items() if role == "department")
         department_heading = next(heading[i] for i, (role, _) in roles.items() if role == "department")
         department_id = departments.get(department_cell) if department_cell else None
-        if department_id is None:
+        if department_id is not None:
+            mapping = organisation.map(department_id, department_cell, round_)  # an old name: its successor
+            if mapping.error:
+                errors.append(InputError(name, number, department_heading, mapping.error))
+            elif mapping.notice:
+                notices.append(f"{name}, rad {number}: {mapping.notice}")
+            department_id = mapping.department_id or ""
+        if department_id == "":
+            response = DepartmentResponse("")  # refused above; the row's other cells are still checked
+        elif department_id is None:
             message = (
                 departments.unknown_message(department_cell, "förvaltning") if department_cell else "förvaltning saknas"
             )
@@ -239,6 +262,7 @@ def parse_export(
             for i, (r, _) in roles.items()
             if r == "personal" and cells[i] and normalise_label(cells[i]) not in ANONYMOUS
         )
+        identities = [cell for _, cell in identity]
         if identity:  # e-mail sorts before name: one respondent is one e-mail (or name)
             response.respondents.add(hashlib.sha256(normalise_label(identity[0][1]).encode()).hexdigest())
         for index, (role, detail) in roles.items():
@@ -264,6 +288,16 @@ def parse_export(
                     response.declared_respondents += int(value)
             elif role == "free_text" and value:
                 response.statements.append((detail, redact(value)))
+            elif role == "occasions":
+                occasions = extra.parse_occasions(value, name, number, column, errors)
+                if occasions is not None:
+                    response.occasions[detail] = response.occasions.get(detail, 0) + occasions
+            elif role == "target_groups":
+                response.target_groups |= extra.parse_target_groups(value, reference, name, number, column, errors)
+            elif role == "function":
+                function = extra.parse_function(value, identities, name, number, column, errors)
+                if function and function not in response.functions:
+                    response.functions.append(function)
     if errors:
         raise InputErrors(errors)
     return FormsExport(
@@ -272,6 +306,8 @@ def parse_export(
         rows=len(data_rows),
         responses=dict(sorted(responses.items())),
         funding_year=funding_year,
+        notices=notices,
+        new_questions=any(role in {"occasions", "target_groups", "function"} for role, _ in roles.values()),
     )
 
 
@@ -312,34 +348,3 @@ def _merge_single(
                 f"motsäger rad {getattr(response, f'{role}_row')} för samma förvaltning ({current[2]!r} mot {value!r})",
             )
         )
-
-
-def export_rows(export: FormsExport) -> Iterable[dict]:
-    """Rows for the response-level tables, ready to insert (without round and source)."""
-    for department_id, response in export.responses.items():
-        yield {"table": "responses", "department_id": department_id, "respondents": response.respondent_count}
-        for category_id, form_id in sorted(response.collaborations):
-            yield {
-                "table": "collaborations",
-                "department_id": department_id,
-                "category_id": category_id,
-                "form_id": form_id,
-            }
-        for goal_id in sorted(response.goal_areas):
-            yield {"table": "department_goal_areas", "department_id": department_id, "goal_area_id": goal_id}
-        amount, status, printed = response.funding or (None, "saknas", "")
-        yield {"table": "funding", "department_id": department_id, "amount_sek": amount, "status": status,
-               "printed": printed or None}
-        share, status, printed = response.staffed or (None, "saknas", "")
-        yield {"table": "staffed_share", "department_id": department_id, "share_percent": share, "status": status,
-               "printed": printed or None}
-        counters: dict[str, int] = {}
-        for kind, text in response.statements:
-            counters[kind] = counters.get(kind, 0) + 1
-            yield {
-                "table": "statements",
-                "department_id": department_id,
-                "kind": kind,
-                "text": text,
-                "position": counters[kind],
-            }

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.lineage import Organisation, load_lineage, read_validity
 from ingest.yamlfile import check_keys, line_of, read_yaml
 from kb.core.errors import InputError, InputErrors
 from kb.core.paths import INGEST_DIR
@@ -17,7 +18,7 @@ REFERENCE_DIR = INGEST_DIR / "reference"
 
 # Entity lists named by file: (file stem, required keys, optional keys)
 ENTITY_FILES = {
-    "departments": ({"name"}, {"aliases", "description"}),
+    "departments": ({"name"}, {"aliases", "description", "first_round", "last_round"}),
     "categories": ({"name"}, {"aliases", "description"}),
     "forms": ({"name"}, {"aliases", "description"}),
     "goal_areas": ({"name"}, {"aliases", "description"}),
@@ -89,6 +90,9 @@ class Reference:
     goal_areas: list[dict]
     development_areas: list[dict]
     questions: list[dict]
+    target_groups: list[dict] = field(default_factory=list)  # questionnaire options from the round after 2022
+    department_validity: list[dict] = field(default_factory=list)  # {department_id, first_round, last_round}
+    lineage: list[dict] = field(default_factory=list)  # predecessor -> successor edges (ingest/lineage.py)
 
     def resolver(self, kind: str) -> Resolver:
         resolver = Resolver(kind)
@@ -97,8 +101,19 @@ class Reference:
             resolver.add(record["id"], record["name"], aliases)
         return resolver
 
+    def organisation(self) -> Organisation:
+        """Departments per round: validity and lineage."""
+        return Organisation(
+            names={d["id"]: d["name"] for d in self.departments},
+            validity={v["department_id"]: (v["first_round"], v["last_round"]) for v in self.department_validity},
+            edges=self.lineage,
+        )
 
-def _load_entities(kind: str, directory: Path, errors: list[InputError]) -> list[dict]:
+
+def _load_entities(
+    kind: str, directory: Path, errors: list[InputError], validity: list[dict] | None = None,
+    first_round: int | None = None,
+) -> list[dict]:
     path = directory / f"{kind}.yml"
     required, optional = ENTITY_FILES[kind]
     items = read_yaml(path)
@@ -128,6 +143,10 @@ def _load_entities(kind: str, directory: Path, errors: list[InputError]) -> list
         else:
             record["aliases"] = ";".join(item.get("aliases") or [])
             record["description"] = item.get("description")
+        if validity is not None:
+            first, last = read_validity(item, path, first_round, errors)
+            validity.append({"department_id": entity_id, "first_round": first, "last_round": last,
+                             "source": f"ingest/reference/{kind}.yml:{line_of(item)}"})
         record["source_id"] = "rapport-2022"
         records.append(record)
     return records
@@ -135,7 +154,7 @@ def _load_entities(kind: str, directory: Path, errors: list[InputError]) -> list
 
 def _load_rounds(directory: Path, errors: list[InputError]) -> list[dict]:
     path = directory / "rounds.yml"
-    records = []
+    records, seen = [], {}
     for item in read_yaml(path) or []:
         check_keys(
             path, item, {"round", "title", "departments", "source_id"}, {"survey_tool", "note", "note_url"}, errors
@@ -143,6 +162,12 @@ def _load_rounds(directory: Path, errors: list[InputError]) -> list[dict]:
         if not isinstance(item.get("round"), int):
             errors.append(InputError(str(path), line_of(item), "round", "ska vara ett årtal (heltal)"))
             continue
+        if item["round"] in seen:
+            errors.append(InputError(str(path), line_of(item), "round",
+                                     f"omgången {item['round']} finns redan på rad {seen[item['round']]}: "
+                                     "varje år är en omgång"))
+            continue
+        seen[item["round"]] = line_of(item)
         records.append(
             {k: item.get(k) for k in ("round", "title", "departments", "survey_tool", "note", "note_url", "source_id")}
         )
@@ -176,16 +201,57 @@ def _load_questions(directory: Path, errors: list[InputError]) -> list[dict]:
     return records
 
 
-def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
+def _load_target_groups(directory: Path, errors: list[InputError]) -> list[dict]:
+    """target_groups.yml: a list of {id, name, aliases?}; ids are slugs; "annat" is required."""
+    path = directory / "target_groups.yml"
+    if not path.exists():
+        return []
+    records, seen = [], {}
+    for position, item in enumerate(read_yaml(path) or [], start=1):
+        if not isinstance(item, dict):
+            errors.append(InputError(str(path), None, None, f"post {position} ska vara en mappning"))
+            continue
+        check_keys(path, item, {"id", "name"}, {"aliases"}, errors)
+        entity_id, name = str(item.get("id") or ""), str(item.get("name") or "").strip()
+        if not entity_id or slugify(entity_id) != entity_id:
+            errors.append(InputError(str(path), line_of(item), "id", f"id {entity_id!r} ska vara en slug "
+                                     f"(t.ex. {slugify(name or entity_id)!r})"))
+            continue
+        if entity_id in seen:
+            errors.append(InputError(str(path), line_of(item), "id",
+                                     f"id {entity_id!r} finns redan på rad {seen[entity_id]}"))
+            continue
+        seen[entity_id] = line_of(item)
+        records.append({"id": entity_id, "name": name, "aliases": ";".join(item.get("aliases") or []),
+                        "position": position, "source": "ingest/reference/target_groups.yml"})
+    if records and "annat" not in seen:
+        errors.append(InputError(str(path), None, "id", "alternativet 'annat' (Annat) saknas"))
+    return records
+
+
+def load_reference(directory: Path | None = None) -> Reference:
     """Load and validate every reference file; raise InputErrors listing all problems."""
+    directory = directory or REFERENCE_DIR
     errors: list[InputError] = []
-    entities = {kind: _load_entities(kind, directory, errors) for kind in ENTITY_FILES}
+    rounds = _load_rounds(directory, errors)
+    first_round = min((r["round"] for r in rounds), default=None)
+    validity: list[dict] = []
+    entities = {
+        kind: _load_entities(kind, directory, errors, validity if kind == "departments" else None, first_round)
+        for kind in ENTITY_FILES
+    }
     reference = Reference(
-        rounds=_load_rounds(directory, errors),
+        rounds=rounds,
         sources=_load_sources(directory, errors),
         questions=_load_questions(directory, errors),
+        target_groups=_load_target_groups(directory, errors),
+        department_validity=validity,
         **entities,
     )
+    if (directory / "lineage.yml").exists():
+        reference.lineage = load_lineage(
+            directory / "lineage.yml", reference.resolver("departments"),
+            {v["department_id"]: (v["first_round"], v["last_round"]) for v in validity}, errors)
     if errors:
         raise InputErrors(errors)
     return reference

@@ -51,6 +51,7 @@ def open_existing(db_path: Path):
         "gaps": "kb.graph.commands:gaps",
         "breadth": "kb.graph.commands:breadth",
         "perspective": "kb.graph.perspective_commands:perspective",  # issue 12
+        "compare": "kb.graph.commands:compare",  # issue 11
     },
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -210,6 +211,8 @@ def ingest_forms(
             summary = run_ingest(file, round_, db_path, folder, columns=columns, forums_file=forums_file_in(folder))
     except InputErrors as exc:
         fail(f"{len(exc.errors)} fel i indata, ingenting skrevs:\n{exc}")
+    for notice in summary.get("notices", []):
+        click.echo(f"Obs: {notice}")
     click.echo(
         f"Läste {summary['rows']} svar från {summary['departments']} "
         f"{'förvaltning' if summary['departments'] == 1 else 'förvaltningar'} ({summary['file']}, "

@@ -52,3 +52,33 @@ def civil_build(tmp_path_factory) -> tuple[Path, Path]:
 @pytest.fixture(scope="session")
 def civil_db_path(civil_build) -> Path:
     return civil_build[0]
+
+
+@pytest.fixture
+def synthetic_organisation(tmp_path, monkeypatch) -> Path:
+    """ingest/reference/ with the synthetic organisation of tests/data/rounds/ in place (issue 11)."""
+    from rounds_fixtures import synthetic_reference
+
+    import ingest.reference
+
+    directory = synthetic_reference(tmp_path / "reference")
+    monkeypatch.setattr(ingest.reference, "REFERENCE_DIR", directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def two_rounds_db(tmp_path_factory) -> Path:
+    """A db built with the synthetic organisation: the 2022 reconstruction and the synthetic 2024 round."""
+    from rounds_fixtures import EXPORT_2024, exports_with_2022, synthetic_reference
+
+    import ingest.reference
+    from kb.pipeline import ingest_forms
+
+    base = tmp_path_factory.mktemp("two-rounds")
+    original = ingest.reference.REFERENCE_DIR
+    ingest.reference.REFERENCE_DIR = synthetic_reference(base / "reference")
+    try:
+        ingest_forms(EXPORT_2024, 2024, base / "samverkan.db", exports_with_2022(base / "data"))
+    finally:
+        ingest.reference.REFERENCE_DIR = original
+    return base / "samverkan.db"

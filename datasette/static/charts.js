@@ -67,7 +67,7 @@
       fitText(t, name, narrow ? width : labelWidth);
       var w = Math.max(0, (v || 0) / max * barWidth);
       var bar = el("rect", { x: x0, y: y + barTop, height: barHeight, width: w, class: "kb-bar" }, svg);
-      el("title", {}, bar).textContent = name + ": " + fmt(v) + (compare ? " (publicerat " + fmt(p) + ")" : "");
+      el("title", {}, bar).textContent = name + ": " + fmt(v) + (compare ? " (" + (figure.dataset.compareLabel || "publicerat") + " " + fmt(p) + ")" : "");
       text(svg, x0 + w + 5, y + barTop + barHeight / 2, fmt(v), { "dominant-baseline": "central", class: "kb-value" });
       if (compare && p !== null) {
         var x = x0 + p / max * barWidth;

@@ -228,3 +228,110 @@ def export_graph(path: Path, fmt: str, round_: int | None, db_path: Path, force:
         fail(f"kunde inte skriva {path}: {exc.strerror or exc}")
     click.echo(f"Skrev {path} ({fmt}, omgång {round_}: {graph.number_of_nodes()} noder, "
                f"{graph.number_of_edges()} kanter).")
+
+
+# ---------------------------------------------------------------- kb compare (issue 11)
+
+COMPARE_TITLES = {"department": "Förvaltningar", "category": "Kategorier", "form": "Samverkansformer",
+                  "goal": "Delmålområden", "theme": "Teman"}
+COMPARE_CSV = ("section", "item_id", "item", "from_value", "to_value", "change", "status", "lineage",
+               "from_source_kind", "to_source_kind")
+
+
+def _compare_rounds(conn: sqlite3.Connection, from_round: int | None, to_round: int | None) -> tuple[int, int]:
+    from kb.graph.compare import rounds_with_responses
+
+    stored = rounds_with_responses(conn)
+    if len(stored) < 2:
+        only = ", ".join(map(str, stored)) or "ingen"
+        fail(f"databasen har bara en omgång med svarsrader ({only}): det finns inget att jämföra med. "
+             "Läs in nästa omgång med `kb ingest forms FIL --round ÅR`.")
+    to_round = stored[-1] if to_round is None else to_round
+    from_round = max((r for r in stored if r < to_round), default=stored[0]) if from_round is None else from_round
+    for value, flag in ((from_round, "--from"), (to_round, "--to")):
+        if value not in stored:
+            fail(f"{flag} {value}: omgången har inga svarsrader (omgångar med svar: {', '.join(map(str, stored))})")
+    if from_round >= to_round:
+        fail(f"--from ({from_round}) ska vara en tidigare omgång än --to ({to_round})")
+    return from_round, to_round
+
+
+def _source_word(kind: str) -> str:
+    return "rekonstruktion" if kind == "rekonstruktion" else "enkätsvar"
+
+
+@click.command("compare", cls=SwedishCommand)
+@click.option("--from", "from_round", type=int, help="Den tidigare omgången (år); standard är den näst senaste.")
+@click.option("--to", "to_round", type=int, help="Den senare omgången (år); standard är den senaste.")
+@click.option("--by", "by", type=click.Choice(("department", "category", "form", "goal", "theme")),
+              default="department", show_default=True,
+              help="Jämför per förvaltning, kategori, samverkansform, delmålområde eller tema.")
+@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Hur många luckor per typ från varje omgång som följs.")
+@format_option
+@db_option
+def compare(from_round: int | None, to_round: int | None, by: str, top: int, fmt: str, db_path: Path) -> None:
+    """Förändring mellan två omgångar: värdet i varje omgång och skillnaden.
+
+    Förvaltningar jämförs genom sin härkomst (ingest/reference/lineage.yml):
+    en sammanslagen förvaltning mot unionen av sina föregångare, markerat.
+    Dessutom: samverkan (kategori x form) som är ny eller har upphört, och
+    vilka av den tidigare omgångens främsta luckor som stängts, kvarstår
+    eller tillkommit. Rekonstruerade omgångar märks i all utdata.
+
+    Läser --db. Skriver ingenting.
+    """
+    from kb.graph.compare import compare as run_compare
+    from kb.survey.provenance import reconstruction_notice
+
+    conn = _connect(db_path, "responses")
+    from_round, to_round = _compare_rounds(conn, from_round, to_round)
+    result = run_compare(conn, from_round, to_round, by, top)
+    kinds = {r["round"]: r["source_kind"] for r in result["rounds"]}
+    notices = [n for n in (reconstruction_notice(conn, r) for r in (from_round, to_round)) if n]
+    result["notices"] = notices
+    for row in result["rows"]:
+        row["from_source_kind"], row["to_source_kind"] = kinds[from_round], kinds[to_round]
+    if fmt == "json":
+        for notice in notices:
+            click.echo(notice, err=True)
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        for notice in notices:
+            click.echo(notice, err=True)
+        flat = [{**r, "lineage": (r.get("lineage") or {}).get("label")} for r in result["rows"]]
+        click.echo(render(flat, "csv", COMPARE_CSV))
+        return
+    _compare_table(result, notices)
+
+
+def _compare_table(result: dict, notices: list[str]) -> None:
+    a, b = result["from_round"], result["to_round"]
+    click.echo(f"Förändring mellan omgångarna {a} och {b}")
+    for notice in notices:
+        click.echo(notice)
+    click.echo("; ".join(f"{r['round']}: {r['departments']} förvaltningar med svar ({_source_word(r['source_kind'])})"
+                         for r in result["rounds"]))
+    sections = {}
+    for row in result["rows"]:
+        sections.setdefault(row["section"], []).append(row)
+    by = result["by"]
+    click.echo(f"\n{COMPARE_TITLES[by]}: {result['measure']}")
+    columns = [COMPARE_TITLES[by].lower(), str(a), str(b), "förändring"] + (["härkomst"] if by == "department" else [])
+    click.echo(render([dict(zip(columns, [r["item"], r["from_value"], r["to_value"], _signed(r["change"]),
+                                          (r.get("lineage") or {}).get("label")], strict=False))
+                       for r in sections.get(by, [])], "table", columns))
+    click.echo(f"\nSamverkan (kategori x form) som är ny eller har upphört (antal förvaltningar {a} och {b})")
+    click.echo(render([{"status": r["status"], "kategori x form": r["item"], str(a): r["from_value"],
+                        str(b): r["to_value"]} for r in sections.get("pair", [])], "table"))
+    click.echo(f"\nLuckor: de främsta per typ (rang {a} och {b})")
+    click.echo(render([{"status": r["status"], "lucka": r["item"], str(a): r["from_value"], str(b): r["to_value"]}
+                       for r in sections.get("gap", [])], "table"))
+
+
+def _signed(value) -> str | None:
+    if value is None:
+        return None
+    text = f"{value:+.1f}".replace(".", ",") if isinstance(value, float) else f"{value:+d}"
+    return text if value != 0 else "0"

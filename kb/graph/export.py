@@ -29,6 +29,11 @@ def graph_from_tables(conn: sqlite3.Connection, round_: int) -> nx.Graph:
         graph.add_node(row["id"], **attrs)
     for row in conn.execute("SELECT source, target, kind, weight FROM graph_edges WHERE round = ?", [round_]):
         graph.add_edge(row["source"], row["target"], kind=row["kind"], weight=row["weight"])
+    names = dict(conn.execute("SELECT id, name FROM departments"))
+    for node, attrs in graph.nodes(data=True):
+        if "kind" not in attrs:  # a predecessor department at the end of a lineage edge: an earlier round's
+            kind, _, entity_id = node.partition(":")
+            attrs.update(kind=kind, entity_id=entity_id, label=names.get(entity_id, entity_id))
     return graph
 
 

@@ -222,8 +222,17 @@ def write_graph_tables(db: Any, round: int | None = None, graph_data: Any = None
         for table in ("graph_nodes", "graph_edges", "graph_metrics", "gaps", "gap_stability"):
             conn.execute(f"DELETE FROM {table} WHERE round = ?", [rnd])
         _write_round(conn, read_round(conn, rnd, graph_data.ladder_forms), graph_data.relevance)
+        _write_lineage(conn, rnd)
     conn.commit()
     return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in GRAPH_TABLES}
+
+
+def _write_lineage(conn: sqlite3.Connection, rnd: int) -> None:
+    """Lineage edges (predecessor -> successor department) of the round's graph."""
+    from kb.graph.lineage import lineage_edges, read_lineage
+
+    responding = {r[0] for r in conn.execute("SELECT department_id FROM responses WHERE round = ?", [rnd])}
+    _insert(conn, "graph_edges", lineage_edges(read_lineage(conn), responding, rnd))
 
 
 def _insert(conn: sqlite3.Connection, table: str, rows: list[dict]) -> None:

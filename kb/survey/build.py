@@ -70,6 +70,9 @@ def write_reference(db: sqlite_utils.Database, inputs: BuildInputs) -> None:
     db["published_figures"].insert_all(inputs.figures)
     db["statements"].insert_all(inputs.statements)
     db["known_inconsistencies"].insert_all(inputs.known_inconsistencies)
+    db["department_validity"].insert_all(ref.department_validity)
+    db["department_lineage"].insert_all(ref.lineage)
+    db["target_groups"].insert_all(ref.target_groups)
 
 
 StageWriter = Callable[[sqlite_utils.Database, BuildInputs], object]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from ingest import forms_extra as extra
 from ingest.exports import MANIFEST, sanitised_csv
 from ingest.forms import FormsExport, expected_headings, load_column_map, parse_export
 from ingest.reference import Reference, load_reference
@@ -110,6 +111,7 @@ def forms_summary(export: FormsExport, file: Path, round_: int) -> dict:
         "respondents": sum(r.respondent_count or 0 for r in export.responses.values()),
         "collaborations": sum(len(r.collaborations) for r in export.responses.values()),
         "statements": sum(len(r.statements) for r in export.responses.values()),
+        "notices": list(export.notices),
     }
 
 
@@ -129,16 +131,28 @@ def write_forms_template(path: Path, round_: int) -> None:
     options.append(["Fråga", "Giltigt val", "Id", "Andra skrivsätt"])
     for cell in options[1]:
         cell.font = Font(bold=True)
+    valid = set(reference.organisation().departments_in(round_))
+    new_questions = bool(extra.new_headings(reference, round_))
     for question, kind in (
         ("Förvaltning", "departments"),
         ("Samverkan med: <kategori> (kategori)", "categories"),
         ("Samverkan med: <kategori> (samverkansform)", "forms"),
         ("Delmålområden", "goal_areas"),
+        *([(extra.TARGET_GROUPS, "target_groups")] if new_questions else []),
     ):
         for record in getattr(reference, kind):
+            if kind == "departments" and record["id"] not in valid:
+                continue  # the organisation of the round: departments valid in it
             options.append([question, record["name"], record["id"], (record.get("aliases") or "").replace(";", "; ")])
     options.append([f"Utbetalda medel {round_}", "belopp i kronor, t.ex. 250 000 kr; - eller Ej färdigställt", "", ""])
     options.append(["Andel aktörer med anställd personal", "andel i procent, t.ex. 80 %; - om okänt", "", ""])
+    if new_questions:
+        options.append([extra.OCCASIONS_PREFIX + "<samverkansform>", "antal tillfällen under året som heltal, "
+                        "t.ex. 12; lämna tomt om okänt (inte \"ca 10\" eller \"flera\")", "", ""])
+        options.append([extra.TARGET_GROUPS, "flerval; Annat kan följas av en beskrivning (Annat: ...), "
+                        "som inte sparas", "", ""])
+        options.append([extra.FUNCTION, "den svarandes funktion eller roll, t.ex. enhetschef; aldrig ett namn",
+                        "", ""])
     options.append(["Flerval", "välj flera alternativ åtskilda med ;", "", ""])
     for sheet in (answers, options):
         for column in sheet.columns:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from ingest.exports import StoredExport
-from ingest.forms import export_rows
+from ingest.exports import StoredExport, export_rows
 
 RESPONSE_TABLES = ("collaborations", "department_goal_areas", "funding", "staffed_share", "responses")
+NEW_QUESTION_TABLES = ("collaboration_occasions", "department_target_groups", "respondent_functions")
 
 
 def survey_source_ids(db: sqlite_utils.Database) -> list[str]:
@@ -35,7 +35,7 @@ def write_responses(db: sqlite_utils.Database, stored: StoredExport) -> dict[str
     survey_sources = survey_source_ids(db)
     marks = ",".join("?" * len(survey_sources)) or "NULL"
     db.execute(f"DELETE FROM statements WHERE round = ? AND source_id IN ({marks})", [round_, *survey_sources])
-    for table in RESPONSE_TABLES:
+    for table in (*NEW_QUESTION_TABLES, *RESPONSE_TABLES):
         db.execute(f"DELETE FROM [{table}] WHERE round = ?", [round_])
     db.execute("DELETE FROM ingests WHERE round = ?", [round_])
     grouped: dict[str, list[dict]] = {}
@@ -46,7 +46,7 @@ def write_responses(db: sqlite_utils.Database, stored: StoredExport) -> dict[str
             row["id"] = f"{round_}-{row['department_id']}-{row['kind']}-{row['position']:02d}"
             row["question_id"] = "vad-upplever-forvaltningar-som-svart-respektive-positivt-med-samverkan"
         grouped.setdefault(table, []).append(row)
-    for table in ("responses", *RESPONSE_TABLES[:-1], "statements"):
+    for table in ("responses", *RESPONSE_TABLES[:-1], "statements", *NEW_QUESTION_TABLES):
         if grouped.get(table):
             db[table].insert_all(grouped[table])
     manifest = stored.manifest

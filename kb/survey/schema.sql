@@ -187,3 +187,60 @@ CREATE INDEX idx_collaborations_form ON collaborations (round, form_id);
 CREATE INDEX idx_department_goal_areas_goal ON department_goal_areas (round, goal_area_id);
 CREATE INDEX idx_statements_round_kind ON statements (round, kind);
 CREATE INDEX idx_published_figures_table ON published_figures (round, table_no, row_id);
+
+-- ---------------------------------------------------------------- rounds over time (issue 11)
+-- The organisation per round (validity of each department, lineage between departments) and the
+-- questions asked from the round after 2022 on. Rounds that did not ask a question have no rows here.
+
+CREATE TABLE department_validity (
+    department_id TEXT PRIMARY KEY REFERENCES departments(id),
+    first_round INTEGER,           -- first round the department exists in
+    last_round INTEGER,            -- last round; NULL = not known to have ended
+    source TEXT NOT NULL           -- ingest/reference/departments.yml:<line>
+);
+
+CREATE TABLE department_lineage (
+    predecessor_id TEXT NOT NULL REFERENCES departments(id),
+    successor_id TEXT NOT NULL REFERENCES departments(id),
+    kind TEXT NOT NULL CHECK (kind IN ('same', 'renamed', 'merged', 'split', 'part')),
+    round INTEGER,                 -- the successor's first round
+    source_url TEXT NOT NULL,      -- where the change is stated
+    note TEXT,
+    source_file TEXT NOT NULL,     -- ingest/reference/lineage.yml:<line>
+    position INTEGER NOT NULL,
+    PRIMARY KEY (predecessor_id, successor_id)
+);
+
+CREATE TABLE target_groups (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    aliases TEXT,
+    position INTEGER NOT NULL,
+    source TEXT NOT NULL           -- ingest/reference/target_groups.yml (questionnaire options)
+);
+
+CREATE TABLE collaboration_occasions (
+    round INTEGER NOT NULL REFERENCES rounds(round),
+    department_id TEXT NOT NULL REFERENCES departments(id),
+    form_id TEXT NOT NULL REFERENCES forms(id),
+    occasions INTEGER NOT NULL CHECK (occasions >= 0),
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    PRIMARY KEY (round, department_id, form_id)
+);
+
+CREATE TABLE department_target_groups (
+    round INTEGER NOT NULL REFERENCES rounds(round),
+    department_id TEXT NOT NULL REFERENCES departments(id),
+    target_group_id TEXT NOT NULL REFERENCES target_groups(id),
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    PRIMARY KEY (round, department_id, target_group_id)
+);
+
+CREATE TABLE respondent_functions (
+    round INTEGER NOT NULL REFERENCES rounds(round),
+    department_id TEXT NOT NULL REFERENCES departments(id),
+    function TEXT NOT NULL,        -- a role (e.g. enhetschef), never a name
+    position INTEGER NOT NULL,
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    PRIMARY KEY (round, department_id, position)
+);

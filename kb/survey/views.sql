@@ -87,3 +87,53 @@ JOIN departments d ON d.id = p.department_id
 LEFT JOIN collaborations x ON x.round = p.round AND x.department_id = p.department_id
 GROUP BY rr.round, d.id
 ORDER BY rr.round, reported_forms DESC, d.position;
+
+-- ---------------------------------------------------------------- rounds over time (issue 11)
+-- NULL, never 0, where a round did not ask the question.
+
+CREATE VIEW occasions_per_form AS
+SELECT r.round, f.id AS form_id, f.name AS form,
+    SUM(o.occasions) AS occasions,
+    COUNT(o.occasions) AS departments_answered
+FROM response_rounds r
+CROSS JOIN forms f
+LEFT JOIN collaboration_occasions o ON o.round = r.round AND o.form_id = f.id
+GROUP BY r.round, f.id
+ORDER BY r.round, f.position;
+
+-- A department's occasions of a form count under every category it uses the form with.
+CREATE VIEW occasions_per_category AS
+SELECT r.round, c.id AS category_id, c.name AS category,
+    SUM(o.occasions) AS occasions,
+    COUNT(DISTINCT o.department_id) AS departments_answered
+FROM response_rounds r
+CROSS JOIN categories c
+LEFT JOIN collaborations x ON x.round = r.round AND x.category_id = c.id
+LEFT JOIN collaboration_occasions o
+    ON o.round = x.round AND o.department_id = x.department_id AND o.form_id = x.form_id
+GROUP BY r.round, c.id
+ORDER BY r.round, c.position;
+
+CREATE VIEW target_groups_per_department AS
+SELECT p.round, d.id AS department_id, d.name AS department,
+    CASE WHEN EXISTS (SELECT 1 FROM department_target_groups a WHERE a.round = p.round)
+         THEN COUNT(t.target_group_id) END AS target_groups,
+    GROUP_CONCAT(g.name, '; ') AS target_group_names
+FROM responses p
+JOIN departments d ON d.id = p.department_id
+LEFT JOIN department_target_groups t ON t.round = p.round AND t.department_id = p.department_id
+LEFT JOIN target_groups g ON g.id = t.target_group_id
+GROUP BY p.round, d.id
+ORDER BY p.round, d.position;
+
+-- Departments that collaborate with the category and reached the target group (an inference through
+-- departments: target groups are answered per department, not per category).
+CREATE VIEW target_groups_per_category AS
+SELECT x.round, c.id AS category_id, c.name AS category, g.id AS target_group_id, g.name AS target_group,
+    COUNT(DISTINCT x.department_id) AS departments
+FROM collaborations x
+JOIN department_target_groups t ON t.round = x.round AND t.department_id = x.department_id
+JOIN categories c ON c.id = x.category_id
+JOIN target_groups g ON g.id = t.target_group_id
+GROUP BY x.round, c.id, g.id
+ORDER BY x.round, c.position, g.position;

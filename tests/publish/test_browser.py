@@ -259,3 +259,26 @@ def test_network_on_a_phone(page, server):
     kind, key = node.split(":", 1)
     assert page.url == f"{server}/samverkan/{'forums' if kind == 'forum' else 'categories'}/{key}"
     assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def two_rounds_server(two_rounds_db):
+    """A build with the synthetic 2024 round in the synthetic organisation (issue 11)."""
+    yield from _serve(two_rounds_db)
+
+
+def test_change_page_draws_both_rounds(page, two_rounds_server, real_server):
+    page.goto(two_rounds_server + "/forandring", wait_until="networkidle")
+    page.wait_for_selector("#forandring-kategorier[data-drawn]")
+    assert page.locator("#forandring-kategorier rect.kb-bar").count() == 15
+    assert page.locator("#forandring-kategorier line.kb-published").count() == 15  # the earlier round's marker
+    assert page.locator("#forandring-former rect.kb-bar").count() == 14
+    norr = page.locator("table.kb-compare tr", has_text="Testförvaltningen Norr").inner_text()
+    assert "Förvaltningen för sociala insatser (sammanslagen)" in norr
+    assert "Vård- och omsorgsförvaltningen (sammanslagen)" in norr
+    assert page.locator(".reconstruction-notice").is_visible()
+    shot(page, "forandring")
+    assert page.errors == []
+    page.goto(real_server + "/forandring", wait_until="networkidle")
+    assert "bara en omgång med svar (2022)" in page.locator(".kb-one-round").inner_text()
+    assert page.errors == []
