@@ -22,6 +22,7 @@ from xml.etree import ElementTree as ET
 import sqlite_utils
 
 from kb.coding.codebook import Codebook
+from kb.coding.qdpx_read import own_problem, position, read_archive
 from kb.coding.store import ACCEPTED, PROPOSED, REJECTED, coding_id, ensure_coding_schema
 from kb.core.errors import InputError, InputErrors
 
@@ -240,23 +241,25 @@ def export_qdpx(db: sqlite_utils.Database, path: Path, include_proposed: bool = 
     return {"statements": len(statements), "codings": count, "codes": len(themes)}
 
 
-def import_qdpx(db: sqlite_utils.Database, path: Path, default_coder: str = "import") -> dict[str, Any]:
-    """Read codings from a .qdpx into ``codings`` (statements and themes must exist in the db)."""
+def import_qdpx(
+    db: sqlite_utils.Database, path: Path, default_coder: str = "import", pseudonymise: Any = None
+) -> dict[str, Any]:
+    """Read codings from a .qdpx into ``codings`` (statements and themes must exist in the db).
+
+    ``pseudonymise`` (name -> pseudonym) is applied to every human coder the file names; `kb import qdpx`
+    passes kb.coding.pseudonyms so that no reviewer's name reaches the db.
+    """
     p = f"{{{PROJECT_NS}}}"
     path = Path(path)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "project.qde" not in names:
-                raise InputErrors([InputError(str(path), None, None, "project.qde saknas i arkivet")])
-            root = ET.fromstring(archive.read("project.qde"))
-            texts = {n: archive.read(n).decode("utf-8-sig") for n in names if n.lower().startswith("sources/")}
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputErrors([InputError(str(path), None, None, f"ingen giltig .qdpx-fil: {exc}")]) from None
-    except ET.ParseError as exc:
-        raise InputErrors([InputError(str(path), None, None, f"project.qde är inte giltig XML: {exc}")]) from None
+    root, texts = read_archive(path)
+
+    def who(name: Any) -> Any:
+        if not isinstance(name, str) or not name or pseudonymise is None or name.startswith("regel"):
+            return name
+        return pseudonymise(name)
+
     ensure_coding_schema(db)
-    users = {u.get("guid", "").upper(): u.get("name") or default_coder for u in root.iter(f"{p}User")}
+    users = {u.get("guid", "").upper(): who(u.get("name") or default_coder) for u in root.iter(f"{p}User")}
     theme_by_guid = {guid("theme", r[0]): r[0] for r in db.execute("SELECT id FROM themes")}
     label_to_id = {r[1]: r[0] for r in db.execute("SELECT id, label FROM themes")}
     for code in root.iter(f"{p}Code"):
@@ -277,8 +280,8 @@ def import_qdpx(db: sqlite_utils.Database, path: Path, default_coder: str = "imp
             errors.append(InputError(str(path), None, rel, f"texten skiljer sig från svaret {sid!r} i databasen"))
             continue
         for sel in source.findall(f"{p}PlainTextSelection"):
-            start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
-            if not 0 <= start <= end <= len(text):
+            start, end = position(sel.get("startPosition")), position(sel.get("endPosition"))
+            if start is None or end is None or not 0 <= start <= end <= len(text):
                 errors.append(InputError(
                     str(path), None, "PlainTextSelection",
                     f"markeringen {start}-{end} ligger utanför svaret {sid!r} ({len(text)} tecken)",
@@ -291,6 +294,12 @@ def import_qdpx(db: sqlite_utils.Database, path: Path, default_coder: str = "imp
                     own = json.loads(desc.text)
                 except ValueError:
                     own = {"note": desc.text}
+                if not isinstance(own, dict):
+                    own = {"note": desc.text}
+            problem = own_problem(own, set(theme_by_guid.values()))
+            if problem:
+                errors.append(InputError(str(path), None, "Description", f"svaret {sid!r}: {problem}"))
+                continue
             if own.get("whole"):
                 start_v, end_v = None, None
             else:
@@ -307,8 +316,9 @@ def import_qdpx(db: sqlite_utils.Database, path: Path, default_coder: str = "imp
                 if theme_id is None:
                     unknown_codes.add(code_guid)
                     continue
-                user = users.get((coding.get("creatingUser") or sel.get("creatingUser") or "").upper(), default_coder)
-                coder = own.get("coder") or user
+                user = users.get((coding.get("creatingUser") or sel.get("creatingUser") or "").upper(),
+                                 who(default_coder))
+                coder = who(own.get("coder")) or user
                 row = {
                     "statement_id": sid,
                     "theme_id": theme_id,
@@ -317,11 +327,11 @@ def import_qdpx(db: sqlite_utils.Database, path: Path, default_coder: str = "imp
                     "text": text[start:end] if start_v is not None else None,
                     "rule": own.get("rule", "import:qdpx"),
                     "layer": own.get("layer", "manuell"),
-                    "confidence": own.get("confidence", 1.0),
+                    "confidence": float(own.get("confidence", 1.0)),
                     "negated": int(own.get("negated", 0)),
                     "coder": coder,
                     "status": own.get("status", ACCEPTED),
-                    "decided_by": own.get("decided_by", None if own.get("status") == PROPOSED else user)
+                    "decided_by": who(own.get("decided_by", None if own.get("status") == PROPOSED else user))
                     if own
                     else user,
                     "decided_at": own.get("decided_at", coding.get("creationDateTime")),
@@ -334,5 +344,6 @@ def import_qdpx(db: sqlite_utils.Database, path: Path, default_coder: str = "imp
     if errors:
         raise InputErrors(errors)
     if rows:
-        db["codings"].insert_all(rows, pk="id", replace=True)
+        with db.conn:  # all or nothing
+            db["codings"].insert_all(rows, pk="id", replace=True)
     return {"codings": len(rows), "unknown_codes": sorted(unknown_codes)}
