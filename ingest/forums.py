@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from ingest.reference import Reference, load_reference
-from ingest.yamlfile import check_keys, line_of, read_yaml
+from ingest.yamlfile import MAX_YAML_BYTES, check_keys, line_of, read_yaml
 from kb.core.errors import InputError, InputErrors
 from kb.core.paths import INGEST_DIR
 from kb.core.slug import slugify
@@ -207,8 +207,10 @@ def _record(path: Path, item: dict, position: int, reference: Reference, source_
 def _duplicate_keys(path: Path) -> list[InputError]:
     """Keys given twice inside one forum (YAML would silently keep the last), with the forum's line."""
     try:
+        if path.stat().st_size > MAX_YAML_BYTES:
+            return []
         root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return []  # read_yaml reports unreadable files and invalid YAML
     if not isinstance(root, yaml.SequenceNode):
         return []
@@ -242,10 +244,14 @@ def load_forums(path: Path = FORUMS_FILE, reference: Reference | None = None) ->
     """
     path = Path(path)
     reference = reference or load_reference()
-    duplicates = _duplicate_keys(path)
-    if duplicates:
-        raise InputErrors(duplicates)
-    items = read_yaml(path)
+    try:
+        items = read_yaml(path)
+    except InputErrors as exc:
+        if any("två gånger" in e.message for e in exc.errors):  # a key given twice: say which forum
+            duplicates = _duplicate_keys(path)
+            if duplicates:
+                raise InputErrors(duplicates) from None
+        raise
     if items is None:
         return []
     if not isinstance(items, list):

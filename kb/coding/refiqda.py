@@ -258,7 +258,8 @@ def import_qdpx(
             return name
         return pseudonymise(name)
 
-    ensure_coding_schema(db)
+    if not {"codings", "themes", "statements"} <= set(db.table_names()):
+        ensure_coding_schema(db)  # only then: recreating the views would rewrite the file before a refusal
     users = {u.get("guid", "").upper(): who(u.get("name") or default_coder) for u in root.iter(f"{p}User")}
     theme_by_guid = {guid("theme", r[0]): r[0] for r in db.execute("SELECT id FROM themes")}
     label_to_id = {r[1]: r[0] for r in db.execute("SELECT id, label FROM themes")}
