@@ -28,6 +28,7 @@ from ingest.forms import (
 from ingest.reference import Reference
 from ingest.yamlfile import check_keys, read_yaml, strip_lines
 from kb.core.errors import InputError, InputErrors
+from kb.core.output import excel_safe
 from kb.core.paths import INGEST_DIR
 
 EXPORTS_DIR = INGEST_DIR / "data"
@@ -110,10 +111,8 @@ def sanitised_csv(export: FormsExport, reference: Reference, round_: int) -> str
                 texts["svarighet"][i] if i < len(texts["svarighet"]) else "",
                 texts["positivt"][i] if i < len(texts["positivt"]) else "",
             ]
-            if i == 0:
-                writer.writerow([*first, *free])
-            else:
-                writer.writerow([names[department_id], "", *[""] * (len(headings) - 4), *free])
+            row = [*first, *free] if i == 0 else [names[department_id], "", *[""] * (len(headings) - 4), *free]
+            writer.writerow([excel_safe(cell) for cell in row])  # opened in Excel: no formulas (issue 15)
     return buffer.getvalue()
 
 
