@@ -283,9 +283,10 @@ def import_qdpx(
         for sel in source.findall(f"{p}PlainTextSelection"):
             start, end = position(sel.get("startPosition")), position(sel.get("endPosition"))
             if start is None or end is None or not 0 <= start <= end <= len(text):
+                shown = f"{sel.get('startPosition')}-{sel.get('endPosition')}"
                 errors.append(InputError(
                     str(path), None, "PlainTextSelection",
-                    f"markeringen {start}-{end} ligger utanför svaret {sid!r} ({len(text)} tecken)",
+                    f"markeringen {shown} är inga heltal eller ligger utanför svaret {sid!r} ({len(text)} tecken)",
                 ))
                 continue
             desc = sel.find(f"{p}Description")

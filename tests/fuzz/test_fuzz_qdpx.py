@@ -130,3 +130,12 @@ def test_mutated_projects(setup, data):
 @example(data=b"PK\x05\x06" + b"\x00" * 18)  # an empty zip
 def test_arbitrary_bytes(setup, data):
     _import(setup, data)
+
+
+def test_regression_refused_import_leaves_the_db_file_untouched(setup):
+    """Found by hypothesis: the import recreated the coding views (a write) before it refused a bad file."""
+    _db, members, _ = setup
+    project = members["project.qde"].decode()
+    project = re.sub(r'startPosition="\d+"', 'startPosition="x"', project, count=1)
+    refusal = _import(setup, _zip({**members, "project.qde": project.encode()}))
+    assert refusal is not None and "utanför svaret" in str(refusal)
