@@ -211,7 +211,7 @@ def parse_export(
 ) -> FormsExport:
     """Validate a Forms export; raise InputErrors with every problem (file, row, column) at once."""
     name = display_name or path.name
-    table = read_table(path)
+    table = read_table(path, heading=DEPARTMENT)
     errors: list[InputError] = []
     while table and not any(table[-1]):
         table.pop()

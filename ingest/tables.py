@@ -56,7 +56,19 @@ def _check_zip(name: str, data: bytes) -> None:
         raise _refuse(name, f"kalkylarket packas upp till mer än {MAX_UNZIPPED_BYTES // 2**20} MB: för stort")
 
 
-def _read_xlsx(name: str, data: bytes) -> list[list[str]]:
+def _answer_sheet(workbook, heading: str | None):
+    """The first sheet whose first row holds `heading` (a user may have added sheets before the answers),
+    else the first sheet."""
+    if heading:
+        wanted = heading.casefold()
+        for sheet in workbook.worksheets:
+            first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+            if any(cell_text(v).casefold() == wanted for v in first[:MAX_COLUMNS]):
+                return sheet
+    return workbook.worksheets[0]
+
+
+def _read_xlsx(name: str, data: bytes, heading: str | None = None) -> list[list[str]]:
     _check_zip(name, data)
     from openpyxl import load_workbook
 
@@ -64,7 +76,7 @@ def _read_xlsx(name: str, data: bytes) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            sheet = workbook.worksheets[0]
+            sheet = _answer_sheet(workbook, heading)
             for row in sheet.iter_rows():
                 if len(rows) >= MAX_ROWS:
                     raise _refuse(name, f"fler än {MAX_ROWS} rader: för stor för en enkätexport", len(rows) + 1)
@@ -117,8 +129,9 @@ def _read_csv(name: str, data: bytes) -> list[list[str]]:
     return rows
 
 
-def read_table(path: Path) -> list[list[str]]:
-    """All rows of the first sheet of an .xlsx file or of a .csv file, as text cells."""
+def read_table(path: Path, heading: str | None = None) -> list[list[str]]:
+    """All rows of a .csv file, or of an .xlsx file's first sheet (the first with `heading` in its first row,
+    if given), as text cells."""
     name = str(path)
     suffix = path.suffix.lower()
     if not path.exists():
@@ -132,7 +145,7 @@ def read_table(path: Path) -> list[list[str]]:
     if not data.strip():
         raise _refuse(name, "filen är tom")
     if suffix in {".xlsx", ".xlsm"}:
-        return _read_xlsx(name, data)
+        return _read_xlsx(name, data, heading)
     if suffix == ".csv":
         return _read_csv(name, data)
     raise _refuse(name, "filen är inte ett kalkylark (.xlsx eller .csv)")

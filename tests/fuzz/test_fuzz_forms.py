@@ -156,3 +156,20 @@ def test_too_many_rows_is_refused_with_a_clear_message():
     data = ("Förvaltning\n" + "Miljökontoret\n" * 25_000).encode()
     refusal = _parse(data, ".csv")
     assert refusal is not None and "fler än 20000 rader" in str(refusal)
+
+
+def test_answers_on_another_sheet_than_the_first_are_found():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "Anteckningar"
+    workbook.active.append(["Att göra", "klart"])
+    answers = workbook.create_sheet("Svar")
+    answers.append(HEADINGS)
+    answers.append([VALID.get(h, "") for h in HEADINGS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.xlsx"
+        path.write_bytes(buffer.getvalue())
+        assert "miljokontoret" in parse_export(path, REFERENCE, ROUND).responses
