@@ -126,9 +126,21 @@ def _links(path: Path, item: dict, reference: Reference, errors: list[InputError
 
 
 def _check_private(path: Path, item: dict, errors: list[InputError]) -> None:
+    from ingest.names import find_names
+
     for key, value in item.items():
         if not isinstance(value, str):
             continue
+        if key in TEXT_FIELDS and (names := find_names(value)):
+            errors.append(
+                InputError(
+                    str(path),
+                    line_of(item),
+                    key,
+                    f"ser ut att innehålla ett personnamn ({', '.join(names)}): ange en roll i stället; är det en "
+                    "organisation eller plats, lägg till den under organisations eller places i ingest/names.yml",
+                )
+            )
         if _EMAIL.search(value) or _PHONE.search(value):
             errors.append(
                 InputError(

@@ -73,3 +73,17 @@ def test_forms_ingest_stores_no_person_name(tmp_path, headings, exports_dir):
     assert "Kontakta [namn] på fritid." in stored and "Lindqvist" not in stored
     dump = "\n".join(open_db(tmp_path / "kb.db").conn.iterdump())
     assert "Kontakta [namn] på fritid." in dump and "Karin" not in dump
+
+
+def test_forum_registry_refuses_a_person_name_in_a_text_field(tmp_path):
+    from ingest.forums import load_forums
+    from kb.core.errors import InputErrors
+
+    path = tmp_path / "forums.yml"
+    path.write_text("- name: Ett forum\n  kind: råd\n  contact_role: Anna Svensson\n", encoding="utf-8")
+    with pytest.raises(InputErrors) as caught:
+        load_forums(path)
+    [error] = caught.value.errors
+    assert (error.row, error.column) == (1, "contact_role") and "Anna Svensson" in error.message
+    path.write_text("- name: Ett forum\n  kind: råd\n  contact_role: Samordnare på Röda Korset\n", encoding="utf-8")
+    assert load_forums(path)[0]["contact_role"] == "Samordnare på Röda Korset"
