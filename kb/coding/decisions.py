@@ -62,14 +62,26 @@ def load_decisions(path: Path = DECISIONS_PATH) -> list[tuple[int, dict]]:
     """(line, row) of the decisions file; empty when there is none."""
     if not path.exists():
         return []
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(enumerate(csv.DictReader(handle), start=2))
-    for _line, row in rows:
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(enumerate(csv.DictReader(handle), start=2))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputErrors([InputError(str(path), None, None, f"filen kan inte läsas som CSV UTF-8 ({exc})")]) from None
+    errors = []
+    for line, row in rows:
         for key in COLUMNS:
             value = row.get(key)
             value = excel_unescape(value) if isinstance(value, str) else value
-            row[key] = None if value in ("", None) else (int(value) if key in _INTEGER else value)
-        row["confidence"] = float(row["confidence"]) if row["confidence"] is not None else None
+            row[key] = None if value in ("", None) else value
+            try:
+                if row[key] is not None and key in _INTEGER:
+                    row[key] = int(row[key])
+                elif row[key] is not None and key == "confidence":
+                    row[key] = float(row[key])
+            except (TypeError, ValueError):
+                errors.append(InputError(str(path), line, key, f"ska vara ett tal, inte {row[key]!r}"))
+    if errors:
+        raise InputErrors(errors)
     return rows
 
 

@@ -13,7 +13,7 @@ from ingest.forums import FORUMS_FILE, load_forums
 from ingest.graph_data import LADDER_FILE, RELEVANCE_FILE, load_ladder, load_relevance
 from ingest.reference import load_reference
 from kb.coding.codebook import DEFAULT_CODEBOOK, load_codebook
-from tests.fuzz.conftest import FUZZ, check_contract, mutated_yaml
+from tests.fuzz.conftest import FUZZ, NASTY, check_contract, mutated_yaml
 
 REFERENCE = load_reference()
 
@@ -100,3 +100,38 @@ def test_regression_ladder_step_that_is_a_list():
     text = LADDER_FILE.read_text(encoding="utf-8").replace("step: information", "step: []", 1)
     refusal = _load(LOADERS["ladder"][1], text, "ladder.yml")
     assert refusal is not None and any(e.column == "step" and e.row for e in refusal.errors)
+
+
+@pytest.mark.parametrize("text", [*NASTY_FILES, "Avdelning: Förvaltning\n", "- a\n- b\n", "a: {b: c}\n"])
+def test_column_map_files(text):
+    from ingest.forms import load_column_map
+
+    _load(load_column_map, text, "karta.yml")
+
+
+@FUZZ
+@given(text=st.text(max_size=200))
+def test_arbitrary_text_as_column_map(text):
+    from ingest.forms import load_column_map
+
+    _load(load_column_map, text, "karta.yml")
+
+
+@FUZZ
+@given(cells=st.lists(st.lists(NASTY, min_size=0, max_size=16), max_size=4), raw=st.binary(max_size=60))
+@example(cells=[["x", "s", "t", "abc", "", "", "", "", "nan?", "granskare-1", "accepterad"]], raw=b"")
+def test_decisions_file(cells, raw):
+    """The human-decisions file is replayed at every build; a hand-edited or conflicted one must not crash."""
+    import csv as csv_module
+    import io
+
+    from kb.coding.decisions import COLUMNS, load_decisions
+
+    buffer = io.StringIO()
+    writer = csv_module.writer(buffer)
+    writer.writerow(COLUMNS)
+    writer.writerows(cells)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "coding_decisions.csv"
+        path.write_bytes(buffer.getvalue().encode("utf-8", errors="replace") + raw)
+        check_contract(lambda: load_decisions(path), path.name)
