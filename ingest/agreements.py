@@ -82,7 +82,8 @@ def _record(
         record[key] = sourcing.text(item.get(key))
     record["source_id"] = sourcing.source_id(path, item, AGREEMENTS_SOURCE_ID, source_ids, errors)
     record["links"] = sourcing.links(path, item, reference, LINKS, errors)
-    sourcing.add_sourcing(path, item, record, reference, {"form": "forms", **{kind: kind for kind in LINKS}}, errors)
+    link_kinds = {"form": "forms", **{kind: kind for kind in LINKS}}
+    sourcing.add_sourcing(path, item, record, reference, link_kinds, errors, (*TEXT_FIELDS, "parties"))
     return record
 
 

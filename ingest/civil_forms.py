@@ -18,7 +18,7 @@ from pathlib import Path
 from ingest.forms import ANONYMOUS, METADATA_COLUMNS, PERSONAL_COLUMNS, resolve_choices
 from ingest.redact import redact
 from ingest.reference import REFERENCE_DIR, Reference, Resolver, normalise_label
-from ingest.spreadsheet import column_name, read_table
+from ingest.tables import column_name, read_table
 from ingest.yamlfile import check_keys, read_yaml
 from kb.core.errors import InputError, InputErrors
 from kb.core.slug import slugify

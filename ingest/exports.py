@@ -30,6 +30,7 @@ from ingest.forms import (
 from ingest.reference import Reference
 from ingest.yamlfile import check_keys, read_yaml, strip_lines
 from kb.core.errors import InputError, InputErrors
+from kb.core.output import excel_safe
 from kb.core.paths import INGEST_DIR
 
 EXPORTS_DIR = INGEST_DIR / "data"
@@ -128,7 +129,7 @@ def sanitised_csv(export: FormsExport, reference: Reference, round_: int) -> str
             row[POSITIVE] = texts["positivt"][i] if i < len(texts["positivt"]) else ""
             if new:
                 row[extra.FUNCTION] = response.functions[i] if i < len(response.functions) else ""
-            writer.writerow([row.get(h, "") for h in headings])
+            writer.writerow([excel_safe(row.get(h, "")) for h in headings])  # opened in Excel: no formulas
     return buffer.getvalue()
 
 

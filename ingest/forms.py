@@ -15,7 +15,7 @@ from pathlib import Path
 from ingest import forms_extra as extra
 from ingest.redact import redact
 from ingest.reference import Reference, normalise_label
-from ingest.spreadsheet import column_name, read_table
+from ingest.tables import column_name, read_table
 from ingest.values import REPORTED, ValueParseError, parse_amount, parse_percent
 from ingest.yamlfile import read_yaml
 from kb.core.errors import InputError, InputErrors
@@ -214,7 +214,7 @@ def parse_export(
 ) -> FormsExport:
     """Validate a Forms export; raise InputErrors with every problem (file, row, column) at once."""
     name = display_name or path.name
-    table = read_table(path)
+    table = read_table(path, heading=DEPARTMENT)
     errors: list[InputError] = []
     while table and not any(table[-1]):
         table.pop()

@@ -145,7 +145,7 @@ def _record(
     record["links"] = sourcing.links(path, item, reference, LINKS, errors)
     record["districts"] = sourcing.names(path, item, "districts", errors)
     link_kinds = {"organiser_department": "departments", **{kind: kind for kind in LINKS}}
-    sourcing.add_sourcing(path, item, record, reference, link_kinds, errors)
+    sourcing.add_sourcing(path, item, record, reference, link_kinds, errors, TEXT_FIELDS)
     return record
 
 

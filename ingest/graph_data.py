@@ -216,7 +216,7 @@ def load_ladder(reference: Reference | None = None, path: Path = LADDER_FILE) ->
         form_id = _resolve(path, item, "form", resolver, _WHAT["forms"], errors)
         _texts_present(path, item, ("rationale",), errors)  # still mapped: no spurious "saknar steg" error
         step_id = item.get("step")
-        if step_id not in by_id:
+        if not isinstance(step_id, str) or step_id not in by_id:
             errors.append(InputError(str(path), line_of(item), "step", f"okänt steg {step_id!r} ({', '.join(by_id)})"))
             continue
         if form_id is None:

@@ -1,14 +1,20 @@
-"""Redact personal data from free text before it is stored: e-mail addresses, phone numbers, personnummer.
+"""Redact personal data from free text before it is stored: e-mail addresses, phone numbers, personnummer,
+person names.
 
 Personnummer are found first (so they are not taken for phone numbers), then e-mail addresses, then
 phone numbers with the `phonenumbers` library (Swedish numbering plan, only valid numbers, so that
-amounts such as "50 680 000" are left alone).
+amounts such as "50 680 000" are left alone), and last person names (ingest.names: a gazetteer with
+capitalisation context, keeping the organisation and place names the reference data knows).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from ingest.names import PERSON, redact_names
+
+__all__ = ["EMAIL", "PERSON", "PERSONNUMMER", "PHONE", "find_personal_data", "redact"]
 
 EMAIL = "[e-post]"
 PHONE = "[telefon]"
@@ -38,7 +44,8 @@ def redact(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _EMAIL.sub(EMAIL, text)
     text = _redact_phones(text)  # before personnummer: 0701234567 is a phone number, not a birth date
-    return _PERSONNUMMER.sub(PERSONNUMMER, text)
+    text = _PERSONNUMMER.sub(PERSONNUMMER, text)
+    return redact_names(text)
 
 
 def find_personal_data(text: str) -> list[str]:

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from ingest.reference import Reference, normalise_label
-from ingest.yamlfile import LINE_KEY, check_keys, line_of, read_yaml
+from ingest.yamlfile import LINE_KEY, MAX_YAML_BYTES, check_keys, line_of, read_yaml
 from kb.core.errors import InputError, InputErrors
 
 LINK_NOTE_VALUES = ("källan", "egen tolkning")
@@ -174,15 +174,21 @@ def names(path: Path, item: dict, key: str, errors: list[InputError]) -> list[st
 
 
 def add_sourcing(
-    path: Path, item: dict, record: dict, reference: Reference, link_kinds: dict[str, str], errors: list[InputError]
+    path: Path,
+    item: dict,
+    record: dict,
+    reference: Reference,
+    link_kinds: dict[str, str],
+    errors: list[InputError],
+    name_fields: tuple[str, ...] = (),
 ) -> None:
     """Fill record's years, source_date, source_undated, link_notes and link_basis (after its links) and refuse
-    private contact details: what every registry item carries."""
+    private contact details and person names in name_fields: what every registry item carries."""
     record["years"] = years(path, item, errors)
     record["source_date"], record["source_undated"] = source_date(path, item, errors)
     record["link_notes"] = link_notes(path, item, reference, link_kinds, errors)
     record["link_basis"] = link_basis(reference, record["links"], record["link_notes"])
-    check_private(path, item, errors)
+    check_private(path, item, errors, name_fields)
 
 
 def url(path: Path, item: dict, key: str, errors: list[InputError]) -> str | None:
@@ -252,11 +258,22 @@ def source_id(path: Path, item: dict, default: str, known: set[str], errors: lis
     return value
 
 
-def check_private(path: Path, item: dict, errors: list[InputError]) -> None:
-    """Refuse e-mail addresses and phone numbers anywhere in the item: registries name roles and pages."""
+def check_private(path: Path, item: dict, errors: list[InputError], name_fields: tuple[str, ...] = ()) -> None:
+    """Refuse e-mail addresses and phone numbers anywhere in the item, and person names in name_fields:
+    registries name roles, organisations and pages, never people."""
+    from ingest.names import find_names
+
     for key, value in item.items():
         values = value if isinstance(value, list) else [value]
-        if any(isinstance(v, str) and (_EMAIL.search(v) or _PHONE.search(v)) for v in values):
+        texts = [v for v in values if isinstance(v, str)]
+        names = [n for v in texts for n in find_names(v)] if key in name_fields else []
+        if names:
+            message = (
+                f"ser ut att innehålla ett personnamn ({', '.join(names)}): ange en roll i stället; är det en "
+                "organisation eller plats, lägg till den under organisations eller places i ingest/names.yml"
+            )
+            errors.append(InputError(str(path), line_of(item), key, message))
+        if any(_EMAIL.search(v) or _PHONE.search(v) for v in texts):
             message = "innehåller en e-postadress eller ett telefonnummer: ange en kontaktroll och en webbsida"
             errors.append(InputError(str(path), line_of(item), key, message))
 
@@ -264,8 +281,10 @@ def check_private(path: Path, item: dict, errors: list[InputError]) -> None:
 def duplicate_keys(path: Path, what: str) -> list[InputError]:
     """Keys given twice inside one item (YAML would silently keep the last), with the item's line."""
     try:
+        if path.stat().st_size > MAX_YAML_BYTES:
+            return []  # read_yaml refuses it with its size
         root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return []  # read_yaml reports unreadable files and invalid YAML
     if not isinstance(root, yaml.SequenceNode):
         return []

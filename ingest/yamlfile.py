@@ -1,4 +1,9 @@
-"""Read YAML files keeping the line number of every mapping, for error messages."""
+"""Read YAML files keeping the line number of every mapping, for error messages.
+
+Hardened for files a user hands in: a size limit, an alias-expansion limit (a "billion laughs" file
+refers to one anchor from many aliases and would explode when walked), and every parse failure (invalid
+YAML, not UTF-8, nesting deeper than Python's recursion limit) reported as an InputError.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ import yaml
 from kb.core.errors import InputError, InputErrors
 
 LINE_KEY = "__line__"
+MAX_YAML_BYTES = 5 * 1024 * 1024  # the largest source file today is under 100 kB
+MAX_YAML_NODES = 200_000  # nodes after expanding aliases
 
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~5x faster
@@ -36,16 +43,59 @@ class _LineLoader(_BaseLoader):
         return mapping
 
 
+def _expanded_nodes(text: str) -> tuple[int, int | None]:
+    """How many nodes the document has once every alias is expanded, and the line where it got too many."""
+    sizes: dict[str, int] = {}
+    stack: list[list] = [[None, 0]]
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+            size = sizes.get(event.anchor, 1) if isinstance(event, yaml.AliasEvent) else 1
+            if isinstance(event, yaml.ScalarEvent) and event.anchor:
+                sizes[event.anchor] = 1
+            stack[-1][1] += size
+        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            stack.append([event.anchor, 1])
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            anchor, size = stack.pop()
+            if anchor:
+                sizes[anchor] = size
+            stack[-1][1] += size
+        if stack[-1][1] > MAX_YAML_NODES or sum(s[1] for s in stack) > MAX_YAML_NODES:
+            return MAX_YAML_NODES + 1, event.start_mark.line + 1 if event.start_mark else None
+    return stack[0][1], None
+
+
 def read_yaml(path: Path) -> Any:
     """Parse a YAML file; every mapping gets its 1-based line under LINE_KEY."""
+    name = str(path)
     try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise InputErrors([InputError(str(path), None, None, "filen finns inte")]) from None
+        raise InputErrors([InputError(name, None, None, "filen finns inte")]) from None
+    except OSError as exc:
+        raise InputErrors([InputError(name, None, None, f"filen kan inte läsas ({exc.strerror})")]) from None
+    if len(data) > MAX_YAML_BYTES:
+        message = f"filen är för stor ({len(data) // 1024} kB; högst {MAX_YAML_BYTES // 1024} kB)"
+        raise InputErrors([InputError(name, None, None, message)])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputErrors([InputError(name, line, None, "filen är inte UTF-8 (spara den som UTF-8)")]) from None
+    try:
+        nodes, line = _expanded_nodes(text)
+        if nodes > MAX_YAML_NODES:
+            message = f"för många värden ({MAX_YAML_NODES} eller fler efter att alias (*namn) expanderats)"
+            raise InputErrors([InputError(name, line, None, message)])
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise InputErrors([InputError(str(path), line, None, f"ogiltig YAML: {exc.problem}")]) from None
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise InputErrors([InputError(name, line, None, f"ogiltig YAML: {exc.problem or exc.context}")]) from None
+    except yaml.YAMLError as exc:
+        raise InputErrors([InputError(name, None, None, f"ogiltig YAML: {exc}")]) from None
+    except RecursionError:
+        raise InputErrors([InputError(name, None, None, "ogiltig YAML: för djupt nästlad")]) from None
 
 
 def line_of(mapping: Any) -> int | None:

@@ -92,10 +92,18 @@ STAGE_WRITERS: tuple[StageWriter, ...] = (
 def build(
     db_path: Path | str = DEFAULT_DB, exports_dir: Path = EXPORTS_DIR, forums_file: Path = FORUMS_FILE
 ) -> dict[str, int]:
-    """Build the database at db_path from ingest/; the old file survives any failure.
+    """Build the database at db_path from ingest/; the old file survives any failure, even SIGKILL.
 
+    First rolls back what an interrupted `kb ingest forms` left (kb.survey.forms.recover_interrupted).
     Returns the row count of every table.
     """
+    from kb.survey.forms import recover_interrupted
+
+    recover_interrupted(exports_dir)
+    return _build(db_path, exports_dir, forums_file)
+
+
+def _build(db_path: Path | str, exports_dir: Path, forums_file: Path = FORUMS_FILE) -> dict[str, int]:
     return build_database(db_path, load_inputs(exports_dir, forums_file), STAGE_WRITERS)
 
 
@@ -112,11 +120,12 @@ def ingest_forms(
     Raises InputErrors (nothing written) on bad input. If the rebuild fails, the stored files and the
     database are left as they were.
     """
-    from kb.survey.forms import forms_summary, read_forms_export, staged_export
+    from kb.survey.forms import forms_summary, read_forms_export, recover_interrupted, staged_export
 
+    recover_interrupted(exports_dir)
     export, reference, manifest = read_forms_export(file, round_, columns)
     with staged_export(export, reference, round_, exports_dir, manifest):
-        build(db_path, exports_dir, forums_file)
+        _build(db_path, exports_dir, forums_file)
     return forms_summary(export, file, round_)
 
 
@@ -135,7 +144,7 @@ def ingest_civil_forms(
 
     export, options, manifest = read_civil_export(file, round_, columns)
     with staged_civil_export(export, options, round_, exports_dir / CIVIL_DIR_NAME, manifest):
-        build(db_path, exports_dir, forums_file)
+        _build(db_path, exports_dir, forums_file)
     return civil_summary(export, file, round_)
 
 
@@ -143,12 +152,13 @@ def reconstruct_round(
     round_: int, seed: int, db_path: Path = DEFAULT_DB, exports_dir: Path = EXPORTS_DIR, forums_file: Path = FORUMS_FILE
 ) -> dict:
     """Solve, check independently, store under exports_dir/<round>/ as source `rekonstruktion` and rebuild."""
-    from kb.survey.forms import staged_export
+    from kb.survey.forms import recover_interrupted, staged_export
     from kb.survey.reconstruct_round import reconstruct
 
+    recover_interrupted(exports_dir)
     export, reference, manifest, summary = reconstruct(round_, seed)
     with staged_export(export, reference, round_, exports_dir, manifest):
-        build(db_path, exports_dir, forums_file)
+        _build(db_path, exports_dir, forums_file)
     return summary
 
 

@@ -11,6 +11,12 @@ from kb.core.db import open_db
 from kb.pipeline import build
 
 
+@pytest.fixture(autouse=True)
+def _local_coder_map(tmp_path, monkeypatch):
+    """Issue 15: tests never write the coder-name mapping into the repository."""
+    monkeypatch.setenv("KB_CODER_MAP", str(tmp_path / "granskare.local.yml"))
+
+
 @pytest.fixture(scope="session")
 def built_db_path(tmp_path_factory) -> Path:
     """A database built from the repository's ingest/ files."""

@@ -171,7 +171,7 @@ def eval_(gold: Path, fmt: str, codebook_path: Path | None) -> None:
 @click.option(
     "--coder", default=lambda: os.environ.get("KB_CODER") or os.environ.get("USER") or "granskare",
     show_default="$KB_CODER eller $USER",
-    help="Dina initialer eller en roll som kodare (sparas med varje beslut och publiceras: inget fullständigt namn).",
+    help="Ditt namn eller dina initialer; databasen sparar bara en pseudonym (granskare-N).",
 )
 @db_option
 def review(coder: str, db_path: Path) -> None:
@@ -190,11 +190,22 @@ def review(coder: str, db_path: Path) -> None:
         fail("kodarnamnet får inte börja med 'regel' (reserverat för maskinen)")
     db = _open_db(db_path)
     ensure_coding_schema(db)
+    coder = _pseudonym(db, coder)
     try:
         counts = run_review(db, coder)
     finally:  # also after Ctrl-C or end of input: decisions already made must reach the decisions file
         _save_decisions(db, db_path)
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+def _pseudonym(db, name: str) -> str:
+    """The coder's pseudonym (issue 15): the db never stores a reviewer's name."""
+    from kb.coding.pseudonyms import map_path, pseudonym, used_pseudonyms
+
+    coder = pseudonym(name, taken=used_pseudonyms(db))
+    if coder != name:
+        click.echo(f"Du granskar som {coder} (kopplingen till ditt namn sparas bara lokalt i {map_path()}).")
+    return coder
 
 
 def _save_decisions(db, db_path: Path) -> None:
@@ -207,7 +218,10 @@ def _save_decisions(db, db_path: Path) -> None:
 
 
 @code.command("agreement")
-@click.option("--coders", default=None, help="Kommaseparerade kodare, t.ex. regel,anna (standard: alla).")
+@click.option(
+    "--coders", default=None,
+    help="Kommaseparerade kodare, t.ex. regel,granskare-1 (eller namn ur den lokala kopplingen).",
+)
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", help="Utdataformat.")
 def agreement_cmd(coders: str | None, db_path: Path, fmt: str) -> None:
@@ -219,6 +233,10 @@ def agreement_cmd(coders: str | None, db_path: Path, fmt: str) -> None:
 
     db = _open_db(db_path)
     names = [c.strip() for c in coders.split(",") if c.strip()] if coders else None
+    if names:
+        from kb.coding.pseudonyms import lookup
+
+        names = [lookup(n) or n for n in names]  # a name from the local mapping -> its pseudonym
     try:
         result = agreement(db, names)
     except ValueError as exc:
@@ -295,7 +313,7 @@ def import_qdpx(path: Path, db_path: Path) -> None:
         fail(f"filen {path} finns inte")
     db = _open_db(db_path)
     try:
-        result = run(db, path)
+        result = run(db, path, pseudonymise=lambda name: _pseudonym(db, name))
     except InputErrors as exc:
         fail(str(exc))
     click.echo(f"Importerade {result['codings']} kodningar från {path}")

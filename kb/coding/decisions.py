@@ -12,7 +12,9 @@ from pathlib import Path
 
 import sqlite_utils
 
+from kb.coding.pseudonyms import is_publishable
 from kb.core.errors import InputError, InputErrors
+from kb.core.output import excel_safe, excel_unescape
 from kb.core.paths import INGEST_DIR
 
 DECISIONS_PATH = INGEST_DIR / "data" / "coding_decisions.csv"
@@ -51,7 +53,7 @@ def save_decisions(db: sqlite_utils.Database, path: Path = DECISIONS_PATH) -> in
     with open(tmp, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: excel_safe(v) for k, v in row.items()} for row in rows)
     tmp.replace(path)
     return len(rows)
 
@@ -60,13 +62,26 @@ def load_decisions(path: Path = DECISIONS_PATH) -> list[tuple[int, dict]]:
     """(line, row) of the decisions file; empty when there is none."""
     if not path.exists():
         return []
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(enumerate(csv.DictReader(handle), start=2))
-    for _line, row in rows:
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(enumerate(csv.DictReader(handle), start=2))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputErrors([InputError(str(path), None, None, f"filen kan inte läsas som CSV UTF-8 ({exc})")]) from None
+    errors = []
+    for line, row in rows:
         for key in COLUMNS:
             value = row.get(key)
-            row[key] = None if value in ("", None) else (int(value) if key in _INTEGER else value)
-        row["confidence"] = float(row["confidence"]) if row["confidence"] is not None else None
+            value = excel_unescape(value) if isinstance(value, str) else value
+            row[key] = None if value in ("", None) else value
+            try:
+                if row[key] is not None and key in _INTEGER:
+                    row[key] = int(row[key])
+                elif row[key] is not None and key == "confidence":
+                    row[key] = float(row[key])
+            except (TypeError, ValueError):
+                errors.append(InputError(str(path), line, key, f"ska vara ett tal, inte {row[key]!r}"))
+    if errors:
+        raise InputErrors(errors)
     return rows
 
 
@@ -83,6 +98,10 @@ def apply_decisions(db: sqlite_utils.Database, path: Path = DECISIONS_PATH) -> i
             errors.append(InputError(str(path), line, "theme_id", f"okänt tema {row['theme_id']!r}"))
         if row["status"] not in {"forslag", "accepterad", "avvisad"}:
             errors.append(InputError(str(path), line, "status", f"okänd status {row['status']!r}"))
+        for column in ("coder", "decided_by"):  # issue 15: no reviewer's name reaches the published db
+            if not is_publishable(row[column]):
+                message = f"{row[column]!r} är inget pseudonymt kodar-id (granskare-N eller regel:VERSION)"
+                errors.append(InputError(str(path), line, column, message))
     if errors:
         raise InputErrors(errors)
     for _line, row in rows:

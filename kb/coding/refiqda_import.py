@@ -10,13 +10,13 @@ not themes and are skipped.
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
 import sqlite_utils
 
+from kb.coding.qdpx_read import own_problem, position, read_archive
 from kb.coding.refiqda import META_NOTE, PROJECT_NS, guid
 from kb.coding.store import ACCEPTED, PROPOSED, REJECTED, coding_id, ensure_coding_schema
 from kb.core.errors import InputError, InputErrors
@@ -48,28 +48,29 @@ def _own_fields(sel: ET.Element, p: str, machine: dict[str, dict[str, Any]]) -> 
     return own if isinstance(own, dict) else {"note": desc.text}
 
 
-def import_qdpx(db: sqlite_utils.Database, path: Path, default_coder: str = "import") -> dict[str, Any]:
-    """Read codings from a .qdpx into ``codings`` (statements and themes must exist in the db)."""
+def import_qdpx(
+    db: sqlite_utils.Database, path: Path, default_coder: str = "import", pseudonymise: Any = None
+) -> dict[str, Any]:
+    """Read codings from a .qdpx into ``codings`` (statements and themes must exist in the db).
+
+    The archive is read hardened (kb.coding.qdpx_read: size and path checks, no DTDs or entities).
+    ``pseudonymise`` (name -> pseudonym) is applied to every human coder the file names; `kb import qdpx`
+    passes kb.coding.pseudonyms so that no reviewer's name reaches the db. All or nothing.
+    """
     p = f"{{{PROJECT_NS}}}"
     path = Path(path)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "project.qde" not in names:
-                raise InputErrors([InputError(str(path), None, None, "project.qde saknas i arkivet")])
-            root = ET.fromstring(archive.read("project.qde"))
-            texts = {n: archive.read(n).decode("utf-8-sig") for n in names if n.lower().startswith("sources/")}
-    except zipfile.BadZipFile:
-        raise InputErrors([InputError(str(path), None, None, "ingen giltig .qdpx-fil (inget zip-arkiv)")]) from None
-    except OSError as exc:
-        message = f"ingen giltig .qdpx-fil: {exc.strerror or exc}"
-        raise InputErrors([InputError(str(path), None, None, message)]) from None
-    except ET.ParseError as exc:
-        raise InputErrors([InputError(str(path), None, None, f"project.qde är inte giltig XML: {exc}")]) from None
-    ensure_coding_schema(db)
+    root, texts = read_archive(path)
+
+    def who(name: Any) -> Any:
+        if not isinstance(name, str) or not name or pseudonymise is None or name.startswith("regel"):
+            return name
+        return pseudonymise(name)
+
+    if not {"codings", "themes", "statements"} <= set(db.table_names()):
+        ensure_coding_schema(db)  # only then: recreating the views would rewrite the file before a refusal
     machine = _machine_fields(root, p)
     case_guids = {c.get("guid", "").upper() for c in root.iter(f"{p}Case")}
-    users = {u.get("guid", "").upper(): u.get("name") or default_coder for u in root.iter(f"{p}User")}
+    users = {u.get("guid", "").upper(): who(u.get("name") or default_coder) for u in root.iter(f"{p}User")}
     theme_by_guid = {guid("theme", r[0]): r[0] for r in db.execute("SELECT id FROM themes")}
     label_to_id = {r[1]: r[0] for r in db.execute("SELECT id, label FROM themes")}
     for code in root.iter(f"{p}Code"):
@@ -90,14 +91,19 @@ def import_qdpx(db: sqlite_utils.Database, path: Path, default_coder: str = "imp
             errors.append(InputError(str(path), None, rel, f"texten skiljer sig från svaret {sid!r} i databasen"))
             continue
         for sel in source.findall(f"{p}PlainTextSelection"):
-            start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
-            if not 0 <= start <= end <= len(text):
+            start, end = position(sel.get("startPosition")), position(sel.get("endPosition"))
+            if start is None or end is None or not 0 <= start <= end <= len(text):
+                shown = f"{sel.get('startPosition')}-{sel.get('endPosition')}"
                 errors.append(InputError(
                     str(path), None, "PlainTextSelection",
-                    f"markeringen {start}-{end} ligger utanför svaret {sid!r} ({len(text)} tecken)",
+                    f"markeringen {shown} är inga heltal eller ligger utanför svaret {sid!r} ({len(text)} tecken)",
                 ))
                 continue
             own = _own_fields(sel, p, machine)
+            problem = own_problem(own, set(theme_by_guid.values()))
+            if problem:
+                errors.append(InputError(str(path), None, "Description", f"svaret {sid!r}: {problem}"))
+                continue
             if own.get("whole"):
                 start_v, end_v = None, None
             else:
@@ -115,8 +121,9 @@ def import_qdpx(db: sqlite_utils.Database, path: Path, default_coder: str = "imp
                 if theme_id is None:
                     unknown_codes.add(code_guid)
                     continue
-                user = users.get((coding.get("creatingUser") or sel.get("creatingUser") or "").upper(), default_coder)
-                coder = own.get("coder") or user
+                user = users.get((coding.get("creatingUser") or sel.get("creatingUser") or "").upper(),
+                                 who(default_coder))
+                coder = who(own.get("coder")) or user
                 row = {
                     "statement_id": sid,
                     "theme_id": theme_id,
@@ -125,11 +132,11 @@ def import_qdpx(db: sqlite_utils.Database, path: Path, default_coder: str = "imp
                     "text": text[start:end] if start_v is not None else None,
                     "rule": own.get("rule", "import:qdpx"),
                     "layer": own.get("layer", "manuell"),
-                    "confidence": own.get("confidence", 1.0),
+                    "confidence": float(own.get("confidence", 1.0)),
                     "negated": int(own.get("negated", 0)),
                     "coder": coder,
                     "status": own.get("status", ACCEPTED),
-                    "decided_by": own.get("decided_by", None if own.get("status") == PROPOSED else user)
+                    "decided_by": who(own.get("decided_by", None if own.get("status") == PROPOSED else user))
                     if own
                     else user,
                     "decided_at": own.get("decided_at", coding.get("creationDateTime")),
@@ -142,5 +149,6 @@ def import_qdpx(db: sqlite_utils.Database, path: Path, default_coder: str = "imp
     if errors:
         raise InputErrors(errors)
     if rows:
-        db["codings"].insert_all(rows, pk="id", replace=True)
+        with db.conn:  # all or nothing
+            db["codings"].insert_all(rows, pk="id", replace=True)
     return {"codings": len(rows), "unknown_codes": sorted(unknown_codes)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -40,7 +41,7 @@ def store_export(export: FormsExport, reference: Reference, round_: int, exports
         same_file = old.get("sha256") == manifest.get("sha256") and old.get("source_id") == manifest.get("source_id")
         if same_file and stored.is_file() and stored.read_text(encoding="utf-8") == content:
             return round_dir
-    staging = Path(tempfile.mkdtemp(prefix=f".{round_}.", dir=exports_dir))
+    staging = Path(tempfile.mkdtemp(prefix=f".{round_}.{os.getpid()}.", dir=exports_dir))
     staging.chmod(0o755)  # mkdtemp makes it private; the round folder is ordinary repository content
     (staging / manifest["file"]).write_text(content, encoding="utf-8")
     write_manifest(staging, manifest)
@@ -59,6 +60,31 @@ def restore_previous(round_: int, exports_dir: Path) -> None:
     if backup.exists():
         shutil.rmtree(round_dir, ignore_errors=True)
         backup.rename(round_dir)
+
+
+def recover_interrupted(exports_dir: Path) -> list[str]:
+    """Undo what a killed `kb ingest forms` or `kb reconstruct` left under exports_dir; returns what it did.
+
+    A round replaced but never confirmed (its `.ÅR.previous` is still there) gets its previous export back:
+    an interrupted ingest is rolled back as a whole, and the build that follows reflects that. Staging
+    folders of processes that no longer run are removed. Not for use while another ingest runs.
+    """
+    from kb.core.db import pid_alive
+
+    done = []
+    if not exports_dir.is_dir():
+        return done
+    for backup in sorted(exports_dir.glob(".*.previous")):
+        round_ = backup.name[1 : -len(".previous")]
+        if backup.is_dir() and round_.isdigit():
+            restore_previous(int(round_), exports_dir)
+            done.append(f"återställde omgång {round_}")
+    for staging in sorted(exports_dir.glob(".*.*.*")):
+        parts = staging.name.split(".")
+        if staging.is_dir() and parts[1].isdigit() and parts[2].isdigit() and not pid_alive(int(parts[2])):
+            shutil.rmtree(staging, ignore_errors=True)
+            done.append(f"tog bort {staging.name}")
+    return done
 
 
 def discard_previous(round_: int, exports_dir: Path) -> None:

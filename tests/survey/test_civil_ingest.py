@@ -189,7 +189,7 @@ def test_a_failed_rebuild_puts_the_previous_copy_back(civil_build, tmp_path, opt
     def broken(*args, **kwargs):
         raise RuntimeError("bygget misslyckades")
 
-    monkeypatch.setattr(kb.pipeline, "build", broken)
+    monkeypatch.setattr(kb.pipeline, "_build", broken)
     with pytest.raises(RuntimeError):
         ingest_civil_forms(other, 2024, copy, exports)
     assert sorted((p.name, p.read_bytes()) for p in (exports / "civilsamhalle" / "2024").iterdir()) == before

@@ -164,7 +164,9 @@ def test_column_map_maps_other_headings(tmp_path, reference, headings):
         ("header.csv", "Förvaltning\n".encode(), "obligatorisk kolumn saknas"),
         ("fake.xlsx", b"this is not a spreadsheet", "inte ett Excel-kalkylark"),
         ("notes.txt", b"hello", "inte ett kalkylark"),
-        ("latin1.csv", "Förvaltning\n".encode("latin-1"), "UTF-8"),
+        # Swedish Excel's "CSV (semikolonavgränsad)" is cp1252: read, so the file's real problem is reported
+        ("latin1.csv", "Förvaltning\n".encode("cp1252"), "obligatorisk kolumn saknas"),
+        ("nul.csv", b"F\x00\x00rvaltning\n", "NUL"),
     ],
 )
 def test_files_that_are_not_exports(tmp_path, reference, name, content, expected):
