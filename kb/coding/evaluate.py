@@ -40,13 +40,26 @@ def read_rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...] =
     return rows
 
 
-def read_gold(path: Path, theme_ids: Iterable[str]) -> list[dict[str, Any]]:
-    """Gold rows (id, text, kind, themes as a set); unknown theme ids are errors."""
+SPLITS = ("tune", "test")
+
+
+def read_gold(path: Path, theme_ids: Iterable[str], split: str | None = None) -> list[dict[str, Any]]:
+    """Gold rows (id, text, kind, themes as a set); unknown theme ids are errors.
+
+    Extra columns are allowed. With ``split`` only the rows whose ``split`` column equals it are kept
+    (the real-statement set has a fixed tune/test split); a file without that column is an error.
+    """
     known = set(theme_ids)
-    rows = read_rows(path, ("id", "text", "kind", "themes"))
+    rows = read_rows(path, ("id", "text", "kind", "themes", *(("split",) if split else ())))
     errors = []
     out = []
     for number, row in enumerate(rows, start=2):
+        if split:
+            value = row["split"].strip()
+            if value not in SPLITS:
+                errors.append(InputError(str(path), number, "split", f"okänd split {value!r} (tune|test)"))
+            if value != split:
+                continue
         themes = {t.strip() for t in row["themes"].split(";") if t.strip()}
         for t in sorted(themes - known):
             errors.append(InputError(str(path), number, "themes", f"okänt tema {t!r}"))
@@ -106,16 +119,31 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def evaluate_file(path: Path, codebook=None, nlp=None) -> dict[str, Any]:
-    """Code the gold file's texts and score them against its themes."""
+def evaluate_file(
+    path: Path, codebook=None, nlp=None, split: str | None = None, method: str = "regler"
+) -> dict[str, Any]:
+    """Code the gold file's texts (one split of it, if given) and score them against its themes.
+
+    ``method``: ``regler`` (the rule coder), ``modell`` (the trained text classifier alone) or
+    ``kombinerad`` (rules plus the classifier's second opinion, see kb.coding.combine).
+    """
     from kb.coding.codebook import DEFAULT_CODEBOOK, load_codebook
-    from kb.coding.pipeline import code_texts, load_pipeline
 
     codebook = codebook or load_codebook(DEFAULT_CODEBOOK)
-    gold = read_gold(path, codebook.ids)
-    nlp = nlp or load_pipeline(codebook)
-    predicted = {r.id: r.theme_ids for r in code_texts(nlp, [(g["id"], g["text"], g["kind"]) for g in gold])}
+    gold = read_gold(path, codebook.ids, split)
+    rows = [(g["id"], g["text"], g["kind"]) for g in gold]
+    if method == "regler":
+        from kb.coding.pipeline import code_texts, load_pipeline
+
+        nlp = nlp or load_pipeline(codebook)
+        predicted = {r.id: r.theme_ids for r in code_texts(nlp, rows)}
+    else:
+        from kb.coding.combine import predict_rows
+
+        predicted = {r.id: r.theme_ids for r in predict_rows(rows, codebook, method=method, nlp=nlp)}
     result = score(gold, predicted, [(t.id, t.kind) for t in codebook.themes])
+    result["split"] = split
+    result["method"] = method
     result["errors"] = [
         {
             "id": g["id"],
