@@ -42,6 +42,7 @@ _OWN_FIELDS = (
     "created_at",
     "codebook_version",
     "note",
+    "model_score",
 )
 _COLORS = {"svarighet": "#C0392B", "positivt": "#27AE60"}
 
@@ -328,6 +329,7 @@ def import_qdpx(db: sqlite_utils.Database, path: Path, default_coder: str = "imp
                     "created_at": own.get("created_at", coding.get("creationDateTime")),
                     "codebook_version": own.get("codebook_version"),
                     "note": own.get("note"),
+                    "model_score": own.get("model_score"),
                 }
                 row["id"] = coding_id(sid, theme_id, start_v, end_v, coder)
                 rows.append(row)
