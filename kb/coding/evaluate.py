@@ -176,5 +176,9 @@ def format_table(result: dict[str, Any]) -> str:
     lines.append(f"| **mikro** | | {f(m['precision'])} | {f(m['recall'])} | {f(m['f1'])} | | |")
     lines.append(f"| **makro** | | {f(a['precision'])} | {f(a['recall'])} | {f(a['f1'])} | | |")
     lines.append("")
-    lines.append(f"{result['answers']} svar; helt rätt tematuppsättning för {result['exact_match']:.0%}.")
+    where = f" (split {result['split']})" if result.get("split") else ""
+    method = f", metod {result['method']}" if result.get("method", "regler") != "regler" else ""
+    lines.append(
+        f"{result['answers']} svar{where}{method}; helt rätt tematuppsättning för {result['exact_match']:.0%}."
+    )
     return "\n".join(lines)
