@@ -22,10 +22,12 @@ def code_database(
     """Code every statement (of one round, if given) with the rule coder; keep human decisions.
 
     Loads the codebook into ``themes`` (and rebuilds the views), then stores the machine's
-    codings as proposals (coder ``regel:<version>``, status ``forslag``). Returns counts.
+    codings as proposals (coder ``regel:<version>``, status ``forslag``), each with the trained model's
+    score when a model exists. Returns counts.
     """
     from kb.coding.codebook import DEFAULT_CODEBOOK, load_codebook
-    from kb.coding.pipeline import code_texts, load_pipeline
+    from kb.coding.combine import predict_rows
+    from kb.coding.pipeline import load_pipeline
     from kb.coding.store import as_db, save_machine_codings, write_codebook
 
     db = as_db(db)
@@ -38,6 +40,7 @@ def code_database(
         params.append(round)
     rows = [(r[0], r[1] or "", r[2]) for r in db.execute(sql + " ORDER BY id", params)]
     nlp = load_pipeline(codebook, cache_root)
-    summary = save_machine_codings(db, code_texts(nlp, rows), codebook, stamp)
+    # The rules decide; a trained model (if any) adds its score and sets the confidence (kb.coding.combine).
+    summary = save_machine_codings(db, predict_rows(rows, codebook, "regler", nlp), codebook, stamp)
     summary["coder"] = codebook.coder
     return summary

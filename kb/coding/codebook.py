@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from ingest.yamlfile import LINE_KEY, check_keys, line_of, read_yaml
+from kb.coding.codebook_checks import PATTERN_KEYS, PATTERN_OPS  # noqa: F401 - re-exported
+from kb.coding.codebook_checks import check_history as _history
+from kb.coding.codebook_checks import check_pattern_token as _check_pattern_token
 from kb.core.errors import InputError, InputErrors
 from kb.core.paths import INGEST_DIR
 
@@ -29,9 +32,6 @@ DEVELOPMENT_AREAS = (
     "en-vag-in",
 )
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-# Token-pattern keys a codebook may use: BASE (ours) plus a safe subset of spaCy's.
-PATTERN_KEYS = {"BASE", "LOWER", "NORM", "TEXT", "OP", "IS_PUNCT", "IS_DIGIT", "LENGTH"}
-PATTERN_OPS = {"?", "*", "+", "!"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class Term:
     prefix: bool = False
     compound_exclude: tuple[str, ...] = ()
     negatable: bool = False
+    standalone: bool = True  # false: only as part of a compound (with compound/prefix), never the word alone
 
     @property
     def is_phrase(self) -> bool:
@@ -104,6 +105,7 @@ class Codebook:
     themes: tuple[Theme, ...]
     parents: tuple[Parent, ...] = ()
     negation: Negation = field(default_factory=Negation)
+    history: tuple[tuple[str, str], ...] = ()  # (version, note), oldest first
     source: str = ""
     sha: str = ""
 
@@ -144,7 +146,7 @@ class Codebook:
         }
 
 
-_TOP_KEYS = {"version", "negation", "parents", "themes"}
+_TOP_KEYS = {"version", "history", "negation", "parents", "themes"}
 _PARENT_KEYS = {"id", "kind", "label"}
 _PARENT_OPTIONAL = {"definition"}
 _THEME_KEYS = {"id", "kind", "label", "definition"}
@@ -159,7 +161,7 @@ _THEME_OPTIONAL = {
     "exclude_phrases",
 }
 _TERM_KEYS = {"term"}
-_TERM_OPTIONAL = {"compound", "prefix", "compound_exclude", "negatable"}
+_TERM_OPTIONAL = {"compound", "prefix", "compound_exclude", "negatable", "standalone"}
 _NEGATION_KEYS = {"negators", "non_negations", "denial", "lack", "scope_breakers"}
 
 
@@ -182,31 +184,6 @@ def _text(mapping: dict, key: str, path: Path, errors: list[InputError], require
     return value.strip()
 
 
-def _check_pattern_token(token: Any, where: str, path: Path, line: int | None, errors: list[InputError]) -> None:
-    if not isinstance(token, dict):
-        errors.append(InputError(str(path), line, where, "varje token i ett mönster ska vara en mappning"))
-        return
-    keys = set(token) - {LINE_KEY}
-    unknown = keys - PATTERN_KEYS
-    if unknown:
-        errors.append(InputError(str(path), line, where, f"okänd nyckel i mönster: {', '.join(sorted(unknown))}"))
-    if "OP" in token and token["OP"] not in PATTERN_OPS:
-        errors.append(InputError(str(path), line, where, f"ogiltig OP {token['OP']!r} (tillåtna: ? * + !)"))
-    for key in keys & {"BASE", "LOWER", "NORM", "TEXT"}:
-        value = token[key]
-        if isinstance(value, dict):
-            inner = {k: v for k, v in value.items() if k != LINE_KEY}
-            ok = (
-                set(inner) <= {"IN", "NOT_IN"}
-                and all(isinstance(v, list) and v and all(isinstance(x, str) and x for x in v) for v in inner.values())
-                and inner
-            )
-            if not ok:
-                errors.append(InputError(str(path), line, where, f"{key} ska vara en text eller {{IN: [texter]}}"))
-        elif not isinstance(value, str) or not value:
-            errors.append(InputError(str(path), line, where, f"{key} ska vara en text eller {{IN: [texter]}}"))
-
-
 def _term(raw: Any, path: Path, line: int | None, where: str, errors: list[InputError]) -> Term | None:
     if isinstance(raw, str):
         raw = {"term": raw}
@@ -219,7 +196,7 @@ def _term(raw: Any, path: Path, line: int | None, where: str, errors: list[Input
     text = raw.get("term")
     if not isinstance(text, str) or not text.strip():
         errors.append(InputError(str(path), line, f"{where}.term", "ska vara en icke-tom text"))
-    for flag in ("compound", "prefix", "negatable"):
+    for flag in ("compound", "prefix", "negatable", "standalone"):
         if flag in raw and not isinstance(raw[flag], bool):
             errors.append(InputError(str(path), line, f"{where}.{flag}", "ska vara true eller false"))
     excl = _strings(raw.get("compound_exclude"), path, line, f"{where}.compound_exclude", errors)
@@ -231,6 +208,7 @@ def _term(raw: Any, path: Path, line: int | None, where: str, errors: list[Input
         prefix=bool(raw.get("prefix", False)),
         compound_exclude=tuple(e.lower() for e in excl),
         negatable=bool(raw.get("negatable", False)),
+        standalone=bool(raw.get("standalone", True)),
     )
 
 
@@ -340,6 +318,7 @@ def load_codebook(path: Path | str = DEFAULT_CODEBOOK) -> Codebook:
                 if key in raw_neg
             }
             negation = Negation(**values)
+    history = _history(data.get("history"), path, errors)
     parents: list[Parent] = []
     seen: dict[str, int | None] = {}
 
@@ -395,6 +374,7 @@ def load_codebook(path: Path | str = DEFAULT_CODEBOOK) -> Codebook:
         themes=tuple(themes),
         parents=tuple(parents),
         negation=negation,
+        history=history,
         source=str(path),
         sha=sha,
     )

@@ -96,6 +96,9 @@ def code(ctx: click.Context, round_: int | None, db_path: Path, codebook_path: P
         )
 
 
+_CSV_COLUMNS = ("id", "theme", "start", "end", "text", "rule", "layer", "confidence", "model_score", "negated")
+
+
 @code.command("predict")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", help="Utdataformat.")
@@ -112,11 +115,10 @@ def predict(file: Path, fmt: str, codebook_path: Path | None, output: Path | Non
         rows = read_rows(file, ("id", "text"), ("kind",))
     except InputErrors as exc:
         fail(str(exc))
-    from kb.coding.pipeline import code_texts, load_pipeline
+    from kb.coding.combine import predict_rows
 
     codebook = _codebook(codebook_path)
-    nlp = load_pipeline(codebook)
-    results = list(code_texts(nlp, [(r["id"], r["text"], r["kind"] or None) for r in rows]))
+    results = predict_rows([(r["id"], r["text"], r["kind"] or None) for r in rows], codebook, "regler")
     if fmt == "json":
         _emit(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2), output)
     else:
@@ -125,15 +127,14 @@ def predict(file: Path, fmt: str, codebook_path: Path | None, output: Path | Non
             flat += [
                 {
                     "id": r.id,
-                    **{k: c[k] for k in ("theme", "start", "end", "text", "rule", "layer", "confidence")},
+                    **{k: c.get(k) for k in _CSV_COLUMNS[1:-1]},
                     "negated": int(c["negated"]),
                 }
                 for c in r.codings
             ] or [{"id": r.id}]  # a row with no theme still appears, with empty theme columns
         from kb.core.output import render
 
-        columns = ["id", "theme", "start", "end", "text", "rule", "layer", "confidence", "negated"]
-        _emit(render(flat, "csv", columns), output)
+        _emit(render(flat, "csv", list(_CSV_COLUMNS)), output)
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -147,24 +148,55 @@ def _emit(text: str, output: Path | None) -> None:
 
 @code.command("eval")
 @click.argument("gold", type=click.Path(path_type=Path))
+@click.option("--split", type=click.Choice(["tune", "test"]), default=None,
+              help="Utvärdera bara raderna med denna split (kolumnen split, t.ex. i tests/data/real_statements.csv).")
+@click.option("--method", type=click.Choice(["regler", "kombinerad", "modell"]), default="regler", show_default=True,
+              help="Regelkodaren, regler plus den tränade modellens andra åsikt, eller bara modellen.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="Utdataformat.")
 @codebook_option
-def eval_(gold: Path, fmt: str, codebook_path: Path | None) -> None:
+def eval_(gold: Path, split: str | None, method: str, fmt: str, codebook_path: Path | None) -> None:
     """Utvärdera autokodningen mot en guldstandard (id,text,kind,themes; teman åtskilda med ;).
 
+    Andra kolumner får finnas. Med --split används bara rader vars kolumn split har det värdet.
     Läser GOLD och kodboken. Skriver ingenting.
     """
     from kb.coding.evaluate import evaluate_file, format_table
 
     codebook = _codebook(codebook_path)
     try:
-        result = evaluate_file(gold, codebook)
+        result = evaluate_file(gold, codebook, split=split, method=method)
     except InputErrors as exc:
+        fail(str(exc))
+    except FileNotFoundError as exc:
         fail(str(exc))
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         click.echo(format_table(result))
+
+
+@code.command("train")
+@db_option
+def train_cmd(db_path: Path) -> None:
+    """Träna modellen som ger regelkodaren en andra åsikt (spaCy textcat_multilabel, fast frö, bara CPU).
+
+    Tränas på mänskliga beslut, de handkodade mängderna (gold, dev och tune-delen av de verkliga
+    påståendena) och regelkodarens säkra träffar; sparas i ingest/models/textcat/.
+
+    Läser --db, kodboken och de handkodade mängderna. Skriver ingest/models/textcat/.
+    """
+    from kb.coding.textcat import train_from_repo
+
+    codebook = _codebook(None)
+    try:
+        summary = train_from_repo(codebook, db_path if Path(db_path).exists() else None)
+    except InputErrors as exc:
+        fail(str(exc))
+    click.echo(
+        f"Tränade på {summary['examples']} exempel; modellen ({summary['bytes'] / 1e6:.2f} MB, "
+        f"data {summary['data_sha']}) sparad i {summary['path']}.\n"
+        "Kör `kb build` så att databasen får de nya säkerheterna."
+    )
 
 
 @code.command("review")

@@ -2,62 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from kb.coding.agreement import cohen_kappa
-from kb.core.errors import InputError, InputErrors
-
-
-def read_rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[dict[str, str]]:
-    """Read a UTF-8 CSV with the given columns; errors name file, row and column."""
-    path = Path(path)
-    try:
-        handle = open(path, encoding="utf-8-sig", newline="")
-    except FileNotFoundError:
-        raise InputErrors([InputError(str(path), None, None, "filen finns inte")]) from None
-    except IsADirectoryError:
-        raise InputErrors([InputError(str(path), None, None, "är en mapp, inte en fil")]) from None
-    except OSError as exc:
-        raise InputErrors([InputError(str(path), None, None, f"kan inte läsa filen: {exc.strerror}")]) from None
-    with handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise InputErrors([InputError(str(path), 1, c, "kolumnen saknas") for c in missing])
-        rows, errors, seen = [], [], set()
-        for number, row in enumerate(reader, start=2):
-            if row.get("id") in seen:
-                errors.append(InputError(str(path), number, "id", f"dubblett av id {row['id']!r}"))
-            seen.add(row.get("id"))
-            if not (row.get("id") or "").strip():
-                errors.append(InputError(str(path), number, "id", "tomt id"))
-            kind = (row.get("kind") or "").strip()
-            if kind and kind not in ("svarighet", "positivt"):
-                errors.append(InputError(str(path), number, "kind", f"okänd kind {kind!r} (svarighet|positivt)"))
-            rows.append({k: (row.get(k) or "") for k in (*required, *optional)})
-        if errors:
-            raise InputErrors(errors)
-    return rows
-
-
-def read_gold(path: Path, theme_ids: Iterable[str]) -> list[dict[str, Any]]:
-    """Gold rows (id, text, kind, themes as a set); unknown theme ids are errors."""
-    known = set(theme_ids)
-    rows = read_rows(path, ("id", "text", "kind", "themes"))
-    errors = []
-    out = []
-    for number, row in enumerate(rows, start=2):
-        themes = {t.strip() for t in row["themes"].split(";") if t.strip()}
-        for t in sorted(themes - known):
-            errors.append(InputError(str(path), number, "themes", f"okänt tema {t!r}"))
-        out.append({"id": row["id"], "text": row["text"], "kind": row["kind"] or None, "themes": themes})
-    if errors:
-        raise InputErrors(errors)
-    return out
+from kb.coding.goldfile import SPLITS, read_gold, read_rows  # noqa: F401 - re-exported
 
 
 def score(gold: list[dict[str, Any]], predicted: dict[str, set[str]], themes: list[tuple[str, str]]) -> dict[str, Any]:
@@ -110,16 +59,31 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def evaluate_file(path: Path, codebook=None, nlp=None) -> dict[str, Any]:
-    """Code the gold file's texts and score them against its themes."""
+def evaluate_file(
+    path: Path, codebook=None, nlp=None, split: str | None = None, method: str = "regler"
+) -> dict[str, Any]:
+    """Code the gold file's texts (one split of it, if given) and score them against its themes.
+
+    ``method``: ``regler`` (the rule coder), ``modell`` (the trained text classifier alone) or
+    ``kombinerad`` (rules plus the classifier's second opinion, see kb.coding.combine).
+    """
     from kb.coding.codebook import DEFAULT_CODEBOOK, load_codebook
-    from kb.coding.pipeline import code_texts, load_pipeline
 
     codebook = codebook or load_codebook(DEFAULT_CODEBOOK)
-    gold = read_gold(path, codebook.ids)
-    nlp = nlp or load_pipeline(codebook)
-    predicted = {r.id: r.theme_ids for r in code_texts(nlp, [(g["id"], g["text"], g["kind"]) for g in gold])}
+    gold = read_gold(path, codebook.ids, split)
+    rows = [(g["id"], g["text"], g["kind"]) for g in gold]
+    if method == "regler":
+        from kb.coding.pipeline import code_texts, load_pipeline
+
+        nlp = nlp or load_pipeline(codebook)
+        predicted = {r.id: r.theme_ids for r in code_texts(nlp, rows)}
+    else:
+        from kb.coding.combine import predict_rows
+
+        predicted = {r.id: r.theme_ids for r in predict_rows(rows, codebook, method=method, nlp=nlp)}
     result = score(gold, predicted, [(t.id, t.kind) for t in codebook.themes])
+    result["split"] = split
+    result["method"] = method
     result["errors"] = [
         {
             "id": g["id"],
@@ -152,5 +116,9 @@ def format_table(result: dict[str, Any]) -> str:
     lines.append(f"| **mikro** | | {f(m['precision'])} | {f(m['recall'])} | {f(m['f1'])} | | |")
     lines.append(f"| **makro** | | {f(a['precision'])} | {f(a['recall'])} | {f(a['f1'])} | | |")
     lines.append("")
-    lines.append(f"{result['answers']} svar; helt rätt tematuppsättning för {result['exact_match']:.0%}.")
+    where = f" (split {result['split']})" if result.get("split") else ""
+    method = f", metod {result['method']}" if result.get("method", "regler") != "regler" else ""
+    lines.append(
+        f"{result['answers']} svar{where}{method}; helt rätt tematuppsättning för {result['exact_match']:.0%}."
+    )
     return "\n".join(lines)

@@ -127,8 +127,9 @@ class ThemeMatcher:
                     self.rules[key] = (tid, "phrase", f"fras:{text}", term["negatable"])
                     continue
                 base = self._norm(text)
-                self.single.setdefault(base, []).append((tid, term))
-                self.surface.setdefault(text, []).append((tid, term))
+                if term.get("standalone", True):
+                    self.single.setdefault(base, []).append((tid, term))
+                    self.surface.setdefault(text, []).append((tid, term))
                 if term["compound"]:
                     self.compound.setdefault(base, []).append((tid, term))
                 if term["prefix"]:

@@ -44,6 +44,7 @@ _OWN_FIELDS = (
     "created_at",
     "codebook_version",
     "note",
+    "model_score",
 )
 _COLORS = {"svarighet": "#C0392B", "positivt": "#27AE60"}
 _CASE_COLOR = "#34495E"

@@ -143,6 +143,7 @@ def import_qdpx(
                     "created_at": own.get("created_at", coding.get("creationDateTime")),
                     "codebook_version": own.get("codebook_version"),
                     "note": own.get("note"),
+                    "model_score": own.get("model_score"),
                 }
                 row["id"] = coding_id(sid, theme_id, start_v, end_v, coder)
                 rows.append(row)

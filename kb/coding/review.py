@@ -1,6 +1,6 @@
 """The terminal review workflow: a human coder accepts, rejects, adds and undoes codings.
 
-Resumable: it always continues with the first coding still proposed (``forslag``); decisions are
+Resumable: it always continues with the least confident coding still proposed (``forslag``); decisions are
 stored at once with the coder's name and time (kb.coding.store.decide / add_human_coding).
 """
 
@@ -35,11 +35,15 @@ _UNJUDGED = """
 
 
 def next_proposal(db: sqlite_utils.Database, skipped: set[str], coder: str = "") -> dict[str, Any] | None:
-    """The first machine proposal the coder has not judged, and has not skipped in this session."""
+    """The least confident machine proposal the coder has not judged and has not skipped in this session.
+
+    Ordered by uncertainty: lowest confidence first (rule layer blended with the model's score, see
+    kb.coding.combine), then by statement and position.
+    """
     for row in db.query(
         "SELECT c.*, s.text AS statement_text, s.kind AS statement_kind, t.label "
         "FROM codings c JOIN statements s ON s.id = c.statement_id LEFT JOIN themes t ON t.id = c.theme_id "
-        f"WHERE {_UNJUDGED} ORDER BY c.statement_id, c.start, c.theme_id",
+        f"WHERE {_UNJUDGED} ORDER BY c.confidence IS NULL, c.confidence, c.statement_id, c.start, c.theme_id",
         {"coder": coder},
     ):
         if row["id"] not in skipped:
@@ -68,7 +72,11 @@ def run_review(
         echo("")
         echo(f"Svar {row['statement_id']} ({row['statement_kind'] or 'okänd typ'}):")
         echo("  " + highlight(row["statement_text"], row["start"], row["end"]))
-        echo(f"Tema: {row['theme_id']} – {row['label'] or ''}  (regel {row['rule']}, säkerhet {row['confidence']:.2f})")
+        model = f", modellen {row['model_score']:.2f}" if row.get("model_score") is not None else ""
+        echo(
+            f"Tema: {row['theme_id']} – {row['label'] or ''}  "
+            f"(regel {row['rule']}{model}, säkerhet {row['confidence']:.2f})"
+        )
         answer = prompt("Beslut").strip().lower()[:1]
         if answer == "a":
             decide(db, row["id"], ACCEPTED, coder)

@@ -4,9 +4,10 @@ Tables:
 - ``themes`` (id, kind, label, parent, is_group, definition, include, exclude, examples,
   codebook_version, position) and ``theme_development_areas`` (theme_id, development_area_id);
 - ``codings``: one row per coded span (statement_id, theme_id, start, end, text, rule, layer,
-  confidence, negated, coder, status, decided_by, decided_at, ...). ``coder`` is who proposed it
+  confidence, negated, coder, status, decided_by, decided_at, ..., model_score). ``coder`` is who proposed it
   (``regel:<version>`` for the machine, a name for a human); ``status`` is ``forslag``,
-  ``accepterad`` or ``avvisad``;
+  ``accepterad`` or ``avvisad``; ``model_score`` is the trained classifier's score for the theme (the
+  second opinion, kb.coding.combine) and ``confidence`` blends it with the rule layer's confidence;
 - ``coding_log``: every human decision, so review can be undone.
 
 Views (all built on ``coded_themes``: statement x theme, not negated, not rejected):
@@ -43,7 +44,7 @@ CREATE TABLE IF NOT EXISTS codings (
     id TEXT PRIMARY KEY, statement_id TEXT NOT NULL, theme_id TEXT NOT NULL,
     start INTEGER, "end" INTEGER, text TEXT, rule TEXT, layer TEXT, confidence REAL,
     negated INTEGER NOT NULL DEFAULT 0, coder TEXT NOT NULL, status TEXT NOT NULL,
-    decided_by TEXT, decided_at TEXT, created_at TEXT, codebook_version TEXT, note TEXT
+    decided_by TEXT, decided_at TEXT, created_at TEXT, codebook_version TEXT, note TEXT, model_score REAL
 );
 CREATE INDEX IF NOT EXISTS codings_statement ON codings(statement_id);
 CREATE INDEX IF NOT EXISTS codings_theme ON codings(theme_id);
@@ -134,6 +135,8 @@ def ensure_coding_schema(db: sqlite_utils.Database | str | Path) -> sqlite_utils
     db = as_db(db)
     _ensure_base_tables(db)
     db.executescript(_TABLES)
+    if "model_score" not in db["codings"].columns_dict:  # a db made before codebook 2026.1
+        db.execute("ALTER TABLE codings ADD COLUMN model_score REAL")
     for name in ("theme_matrix", *reversed(_VIEWS)):
         db.execute(f"DROP VIEW IF EXISTS {name}")
     for name, sql in _VIEWS.items():
@@ -243,6 +246,7 @@ def save_machine_codings(
                     "created_at": stamp,
                     "codebook_version": codebook.version,
                     "note": None,
+                    "model_score": c.get("model_score"),
                 }
             )
     if rows:

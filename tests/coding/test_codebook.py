@@ -44,9 +44,34 @@ POSITIVT = [
 ]
 
 
+# Added in codebook 2026.1 (issue 13); the 31 ids of 2024.2 keep their order and meaning.
+NEW_2026 = {"svarighet": ["ideell-kapacitet", "lokaler", "upphandling"], "positivt": ["tillit"]}
+
+
 def test_contract_theme_ids(codebook):
-    assert [t.id for t in codebook.themes if t.kind == "svarighet"] == SVARIGHET
-    assert [t.id for t in codebook.themes if t.kind == "positivt"] == POSITIVT
+    assert [t.id for t in codebook.themes if t.kind == "svarighet"] == SVARIGHET + NEW_2026["svarighet"]
+    assert [t.id for t in codebook.themes if t.kind == "positivt"] == POSITIVT + NEW_2026["positivt"]
+
+
+def test_version_history_names_the_current_version(codebook):
+    versions = [v for v, _ in codebook.history]
+    assert versions[-1] == codebook.version and "2024.2" in versions
+    assert all(note for _, note in codebook.history)
+
+
+def test_history_entries_need_version_and_note(tmp_path):
+    path = _write(tmp_path, MINIMAL.replace('version: "1"', 'version: "1"\nhistory: [{version: "1"}]'))
+    with pytest.raises(InputErrors) as err:
+        load_codebook(path)
+    assert "history" in str(err.value)
+
+
+def test_new_themes_point_to_their_development_areas(codebook):
+    assert codebook.theme("lokaler").development_areas == ("lokaler",)
+    assert "upphandling-som-verktyg-for-att-framja-ideburen-valfard-och-sociala-foretag" in (
+        codebook.theme("upphandling").development_areas
+    )
+    assert codebook.theme("tillit").kind == "positivt"
 
 
 def test_every_theme_is_documented(codebook):

@@ -32,7 +32,8 @@ def test_predict_json_in_input_order(tmp_path):
     data = json.loads(result.output)
     assert [d["id"] for d in data] == ["b", "a", "c"]
     assert data[0]["themes"][0] | {} == data[0]["themes"][0]
-    assert set(data[0]["themes"][0]) == {"theme", "start", "end", "text", "rule", "layer", "confidence"}
+    assert set(data[0]["themes"][0]) == {"theme", "start", "end", "text", "rule", "layer", "confidence", "model_score"}
+    assert 0.0 <= data[0]["themes"][0]["model_score"] <= 1.0  # the trained second opinion is there
     assert data[0]["themes"][0]["theme"] == "tid" and data[1]["themes"] == []
 
 
@@ -41,7 +42,7 @@ def test_predict_csv(tmp_path):
     f.write_text("id,text\n1,Sekretessen är inget problem men tiden räcker inte.\n", encoding="utf-8")
     result = run(code, ["predict", f, "--format", "csv"])
     lines = result.output.strip().splitlines()
-    assert lines[0] == "id,theme,start,end,text,rule,layer,confidence,negated"
+    assert lines[0] == "id,theme,start,end,text,rule,layer,confidence,model_score,negated"
     assert any(",sekretess," in line and line.endswith(",1") for line in lines)
 
 
@@ -137,7 +138,7 @@ def test_predict_csv_keeps_rows_without_a_theme(tmp_path):
     lines = result.output.strip().splitlines()
     assert lines[0].startswith("id,theme")
     assert [line.split(",")[0] for line in lines[1:]] == ["1", "2"]
-    assert lines[2] == "2" + "," * 8
+    assert lines[2] == "2" + "," * 9
 
 
 def test_review_refuses_a_blank_or_machine_coder_name(tmp_path, built_db_path):

@@ -119,3 +119,27 @@ def test_span_group(nlp):
     doc = nlp("Tiden räcker inte, sekretessen är inget problem.")
     assert [s.label_ for s in doc.spans["teman"]] == ["tid"]
     assert len(doc._.codings) == 2
+
+
+def test_standalone_false_matches_only_in_compounds(nlp):
+    # professionalitet's "krav" (standalone: false): "kvalitetskraven" counts, a bare "kraven" does not
+    assert "professionalitet" in themes(nlp, "Kvalitetskraven är svåra att leva upp till.", "svarighet")
+    assert "professionalitet" not in themes(nlp, "Kraven behöver bli mer likvärdiga.", "svarighet")
+    assert "professionalitet" in themes(nlp, "Vi ställer höga krav på föreningarna.", "svarighet")
+
+
+def test_form_counts_only_as_a_form_of_collaboration(nlp):
+    assert "former-och-arbetssatt" in themes(nlp, "Det är oklart vilka former samverkan ska ha.", "svarighet")
+    text = "Viljan att engagera sig finns, men formerna för hur folk vill bidra har ändrats."
+    assert "former-och-arbetssatt" not in themes(nlp, text, "svarighet")
+
+
+def test_lokal_as_noun_not_adjective(nlp):
+    assert "lokaler" in themes(nlp, "Det finns för få lokaler.", "svarighet")
+    assert "lokaler" in themes(nlp, "Samlingslokalerna är slitna.", "svarighet")
+    assert "lokaler" not in themes(nlp, "De lokala föreningarna har svårt att hinna med.", "svarighet")
+
+
+def test_myndighet_alone_is_not_a_boundary_problem(nlp):
+    assert "myndighetsgranser" not in themes(nlp, "Myndigheterna betalar ut bidrag till organisationerna.", "svarighet")
+    assert "myndighetsgranser" in themes(nlp, "Oklart vad vi får göra i vår myndighetsroll.", "svarighet")

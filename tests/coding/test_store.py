@@ -147,3 +147,36 @@ def test_ensure_schema_on_empty_db(tmp_path):
 
     db = ensure_coding_schema(sqlite_utils.Database(tmp_path / "tom.db"))
     assert "codings" in db.table_names() and "theme_matrix" in db.view_names()
+
+
+def test_a_db_from_codebook_2024_2_is_migrated_and_its_codings_stay_readable(tmp_path, codebook):
+    """A db made before 2026.1 has no model_score column: it is added, and old codings (coder regel:2024.2,
+    theme ids of 2024.2) stay as they were and keep counting in the views."""
+    import sqlite_utils
+
+    from kb.coding.store import write_codebook
+    from tests.coding.conftest import make_db
+
+    db = make_db(tmp_path / "gammal.db")
+    old_schema = _TABLES_2024_2.format(extra="")
+    db.executescript(old_schema)
+    db["codings"].insert({"id": "c1", "statement_id": "s1", "theme_id": "tid", "start": 0, "end": 3, "text": "Tid",
+                          "rule": "term:tid", "layer": "surface", "confidence": 0.95, "negated": 0,
+                          "coder": "regel:2024.2", "status": "accepterad", "decided_by": "anna",
+                          "codebook_version": "2024.2"})
+    write_codebook(db, codebook)
+    assert "model_score" in db["codings"].columns_dict
+    row = db["codings"].get("c1")
+    assert row["coder"] == "regel:2024.2" and row["codebook_version"] == "2024.2" and row["model_score"] is None
+    assert [r["theme_id"] for r in db.query("SELECT theme_id FROM coded_themes WHERE statement_id = 's1'")] == ["tid"]
+    assert sqlite_utils.Database(tmp_path / "gammal.db")["themes"].count == len(codebook.themes) + len(codebook.parents)
+
+
+_TABLES_2024_2 = """
+CREATE TABLE codings (
+    id TEXT PRIMARY KEY, statement_id TEXT NOT NULL, theme_id TEXT NOT NULL,
+    start INTEGER, "end" INTEGER, text TEXT, rule TEXT, layer TEXT, confidence REAL,
+    negated INTEGER NOT NULL DEFAULT 0, coder TEXT NOT NULL, status TEXT NOT NULL,
+    decided_by TEXT, decided_at TEXT, created_at TEXT, codebook_version TEXT, note TEXT{extra}
+);
+"""

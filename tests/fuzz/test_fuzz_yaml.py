@@ -102,6 +102,16 @@ def test_regression_ladder_step_that_is_a_list():
     assert refusal is not None and any(e.column == "step" and e.row for e in refusal.errors)
 
 
+def test_regression_pattern_op_that_is_a_list():
+    """Found by hypothesis: a pattern token `OP: [...]` crashed with "unhashable type: 'list'"."""
+    text = DEFAULT_CODEBOOK.read_text(encoding="utf-8")
+    assert "OP: " in text
+    start = text.index("OP: ")
+    end = text.index("}", start)
+    refusal = _load(LOADERS["codebook"][1], text[:start] + "OP: [x, y]" + text[end:], "codebook.yml")
+    assert refusal is not None and any("ogiltig OP" in e.message and e.row for e in refusal.errors)
+
+
 @pytest.mark.parametrize("text", [*NASTY_FILES, "Avdelning: Förvaltning\n", "- a\n- b\n", "a: {b: c}\n"])
 def test_column_map_files(text):
     from ingest.forms import load_column_map

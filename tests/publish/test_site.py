@@ -122,7 +122,7 @@ def test_theme_matrix_describes_every_theme_column_with_its_codebook_label(publi
     labels = {t["id"]: t["label"] for t in codebook["themes"]}
     view = sqlite_utils.Database(publish_db_path)["theme_matrix"].columns_dict
     assert list(view)[:4] == ["statement_id", "round", "kind", "department_id"]
-    assert set(view) - {"statement_id", "round", "kind", "department_id"} == set(labels) and len(labels) == 31
+    assert set(view) - {"statement_id", "round", "kind", "department_id"} == set(labels) and len(labels) == 35
     for theme, label in labels.items():
         assert columns[theme] == f"1 om svaret kodats med temat {label}."
 
