@@ -13,6 +13,7 @@ steps short), and a query that would start after the budget is spent is interrup
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import heapq
 import itertools
@@ -20,7 +21,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +29,7 @@ from urllib.parse import parse_qsl
 
 from kb.publish import sqlguard
 
-ADHOC_THREADS = 3  # threads for ad-hoc SQL (pages keep Datasette's num_sql_threads for themselves)
+ADHOC_THREADS = 1  # threads for ad-hoc SQL (pages keep Datasette's num_sql_threads for themselves)
 BUDGET_SECONDS = 1.8  # SQL-thread time one ad-hoc request may use, over all its queries
 PER_CLIENT = 2  # ad-hoc requests one client may have in flight
 IN_FLIGHT = 12  # ad-hoc requests all clients together may have in flight (running or waiting)
@@ -136,6 +137,38 @@ class Watchdog:
                 interrupt_thread(alarm.ident)
 
 
+_thread = threading.local()  # .watchdog: set in an ad-hoc thread while it runs a request's SQL
+_datasette_timelimit = None
+
+
+@contextlib.contextmanager
+def watchdog_timelimit(conn: sqlite3.Connection, ms: int) -> Iterator[None]:
+    """Datasette's per-query time limit. In an ad-hoc thread the watchdog enforces it with interrupt(), which
+    costs nothing while the query runs; Datasette's own progress handler calls back into Python every 1000
+    virtual-machine steps, and a few threads doing that take the GIL so often that the event loop serving
+    every page waits for it (the convoy effect). Page threads keep Datasette's handler."""
+    watchdog = getattr(_thread, "watchdog", None)
+    if watchdog is None:
+        with _datasette_timelimit(conn, ms):
+            yield
+        return
+    token = watchdog.arm(watchdog.clock() + ms / 1000)
+    try:
+        yield
+    finally:
+        watchdog.disarm(token)
+
+
+def install_timelimit() -> None:
+    """Put watchdog_timelimit in place of datasette.database.sqlite_timelimit (once)."""
+    import datasette.database
+
+    global _datasette_timelimit
+    if datasette.database.sqlite_timelimit is not watchdog_timelimit:
+        _datasette_timelimit = datasette.database.sqlite_timelimit
+        datasette.database.sqlite_timelimit = watchdog_timelimit
+
+
 def _lower_priority() -> None:
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), ADHOC_NICE)
@@ -156,6 +189,7 @@ class SqlExecutor(Executor):
         self.pages = pages
         self.adhoc = ThreadPoolExecutor(adhoc_threads, thread_name_prefix="kb-adhoc", initializer=_lower_priority)
         self.watchdog = watchdog or Watchdog()
+        install_timelimit()
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         budget = CURRENT.get()
@@ -188,6 +222,7 @@ class SqlExecutor(Executor):
         clock = self.watchdog.clock
         started = clock()
         token = self.watchdog.arm(started + remaining)
+        _thread.watchdog = self.watchdog
         try:
             return fn(*args, **kwargs)
         except sqlite3.OperationalError as error:
@@ -196,6 +231,7 @@ class SqlExecutor(Executor):
                 raise
             raise translated from error
         finally:
+            _thread.watchdog = None
             self.watchdog.disarm(token)
             budget.spent += clock() - started
             sqlguard.reset()

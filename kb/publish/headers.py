@@ -67,24 +67,26 @@ def template_scripts(env) -> list[str]:
 
 
 def body_scripts(datasette) -> list[str]:
-    """What the plugins' extra_body_script hooks return for a table with the map's coordinate columns."""
+    """What the plugins' extra_body_script hooks return on pages with and without the map's coordinate columns
+    (datasette-cluster-map returns [] on the others, which Datasette renders as the script "[]")."""
     from datasette.plugins import pm
 
     bodies = []
     for database in datasette.databases:
-        for view_name in ("table", "database"):
-            for result in pm.hook.extra_body_script(
-                template="table.html",
-                database=database,
-                table=None,
-                columns=MAP_COLUMNS,
-                view_name=view_name,
-                request=None,
-                datasette=datasette,
-            ):
-                script = result.get("script") if isinstance(result, dict) else result
-                if isinstance(script, str | list):  # Datasette renders a plugin's [] as the text "[]"
-                    bodies.append(str(script) if isinstance(script, str) else str(script))
+        for view_name in ("index", "database", "table", "row", "page"):
+            for columns in (MAP_COLUMNS, []):
+                for result in pm.hook.extra_body_script(
+                    template="table.html",
+                    database=database,
+                    table=None,
+                    columns=columns,
+                    view_name=view_name,
+                    request=None,
+                    datasette=datasette,
+                ):
+                    script = result.get("script") if isinstance(result, dict) else result
+                    if isinstance(script, str | list):
+                        bodies.append(str(script))
     return bodies
 
 

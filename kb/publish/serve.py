@@ -7,9 +7,10 @@ process, for tests and the benchmark. Both read SETTINGS and the files under dat
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -101,10 +102,22 @@ def published_path(db_path: Path | str) -> Iterator[Path]:
         yield link
 
 
-def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+def trust_proxies(trusted_proxies: Sequence[str] = ()) -> None:
+    """Tell uvicorn which peers are reverse proxies whose X-Forwarded-For it may read (FORWARDED_ALLOW_IPS).
+
+    uvicorn then takes as the client the right-most address in X-Forwarded-For that is not itself a trusted
+    proxy: the one the proxy appended, so entries a client forged in front of it are ignored. With no trusted
+    proxy (the default) the header is ignored and every peer address is a client of its own; uvicorn's own
+    default would trust 127.0.0.1, which lets any local process claim to be any client.
+    """
+    os.environ["FORWARDED_ALLOW_IPS"] = ",".join(trusted_proxies)
+
+
+def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001, trusted_proxies: Sequence[str] = ()) -> None:
     """Run Datasette in this process until interrupted (the database is always named DATABASE_NAME)."""
     from datasette.cli import cli as datasette_cli
 
     ensure_plugin()
+    trust_proxies(trusted_proxies)
     with published_path(db_path) as path:
         datasette_cli.main(args=datasette_args(path, host, port), prog_name="datasette")
