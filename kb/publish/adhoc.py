@@ -54,7 +54,7 @@ def is_adhoc(query_string: bytes) -> bool:
 class Budget:
     """SQL-thread seconds one request may still use."""
 
-    seconds: float = BUDGET_SECONDS
+    seconds: float = field(default_factory=lambda: BUDGET_SECONDS)
     spent: float = 0.0
 
     def remaining(self) -> float:
@@ -198,17 +198,20 @@ class SqlExecutor(Executor):
         return self.adhoc.submit(self._run_adhoc, budget, fn, args, kwargs)
 
     @staticmethod
-    def _translate(error: sqlite3.OperationalError) -> Exception:
+    def _translate(error: sqlite3.DatabaseError) -> Exception:
+        """SQLite's generic messages for our refusals ("user-defined function raised exception", "not
+        authorized", "access to ... is prohibited") replaced by the Swedish reason; an interrupt by Datasette's
+        QueryInterrupted (also where Datasette itself would not translate it)."""
         if error.args == ("interrupted",):
             return _interrupted()
         reason = sqlguard.refusal()
-        return sqlite3.OperationalError(reason) if reason else error
+        return sqlite3.OperationalError(reason) if reason and not isinstance(error, sqlguard.ResultTooBig) else error
 
     def _run_page(self, fn, args, kwargs) -> Any:
         sqlguard.reset()
         try:
             return fn(*args, **kwargs)
-        except sqlite3.OperationalError as error:
+        except sqlite3.DatabaseError as error:
             translated = self._translate(error)
             if translated is error:
                 raise
@@ -225,7 +228,7 @@ class SqlExecutor(Executor):
         _thread.watchdog = self.watchdog
         try:
             return fn(*args, **kwargs)
-        except sqlite3.OperationalError as error:
+        except sqlite3.DatabaseError as error:
             translated = self._translate(error)
             if translated is error:
                 raise

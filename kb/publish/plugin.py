@@ -190,6 +190,7 @@ def security_headers(datasette) -> list[tuple[bytes, bytes]]:
 @hookimpl
 def asgi_wrapper(datasette):
     state = state_for(datasette)
+    quiet_default_exception_handler()  # not at import: datasette.handle_exception imports datasette.plugins
     if datasette.executor is not None and not isinstance(datasette.executor, adhoc.SqlExecutor):
         datasette.executor = adhoc.SqlExecutor(datasette.executor)
 
@@ -310,8 +311,6 @@ def quiet_default_exception_handler() -> None:
 
     default_handler.rich = None
 
-
-quiet_default_exception_handler()
 
 
 @hookimpl(tryfirst=True)

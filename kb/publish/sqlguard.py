@@ -182,7 +182,11 @@ def _metered_row(cursor: sqlite3.Cursor, row: tuple) -> sqlite3.Row:
 
 
 def guard_connection(conn: sqlite3.Connection) -> None:
-    """Apply every bound of this module to a Datasette connection (not to Datasette's own _internal db)."""
+    """Apply every bound of this module to a Datasette connection (not to Datasette's own _internal db).
+
+    Also turns off the printing of callback tracebacks that Datasette turns on (process-wide): every refusal
+    would print one to the log. The refusal reason reaches the client instead (see `refusal()`)."""
+    sqlite3.enable_callback_tracebacks(False)
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LENGTH)
     conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_LENGTH)
     conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
