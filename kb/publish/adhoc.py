@@ -30,7 +30,7 @@ from urllib.parse import parse_qsl
 from kb.publish import sqlguard
 
 ADHOC_THREADS = 1  # threads for ad-hoc SQL (pages keep Datasette's num_sql_threads for themselves)
-BUDGET_SECONDS = 1.8  # SQL-thread time one ad-hoc request may use, over all its queries
+BUDGET_SECONDS = 1.5  # SQL-thread time one ad-hoc request may use, over all its queries
 PER_CLIENT = 2  # ad-hoc requests one client may have in flight
 IN_FLIGHT = 12  # ad-hoc requests all clients together may have in flight (running or waiting)
 ADHOC_NICE = 10  # CPU niceness of the ad-hoc threads (Linux: per thread)
