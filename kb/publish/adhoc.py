@@ -1,12 +1,14 @@
-"""SQL whose cost a client controls runs on its own threads, within a time budget per request.
+"""SQL whose cost a client controls runs apart from the pages, within a time budget per request.
 
 A request is ad hoc when it carries SQL of the client's own (`?sql=`, `?_where=`) or a pattern filter
-(`col__contains=`, `__like`, `__glob` ... : LIKE and GLOB with a pattern of the client's choosing). Its queries go
-to a small pool of ADHOC_THREADS threads (at lower CPU priority where the OS allows), never to the pool that
-serves pages, so hostile SQL can only ever wait for other ad-hoc SQL. Each ad-hoc request may hold a SQL thread
-for BUDGET_SECONDS in total over all its queries: a watchdog interrupts its connection when the budget runs
-out (`Connection.interrupt()`, effective at the next virtual-machine step; kb.publish.sqlguard keeps single
-steps short), and a query that would start after the budget is spent is interrupted at once.
+(`col__contains=`, `__like`, `__glob` ... : LIKE and GLOB with a pattern of the client's choosing). Its queries
+(`Database.execute`) run in a worker process (kb.publish.worker); Datasette's other database calls for it
+(`execute_fn`: schema look-ups) on ADHOC_THREADS threads of their own, never on the pool that serves pages, so
+hostile SQL can only ever wait for other ad-hoc SQL. Each ad-hoc request may hold SQL for BUDGET_SECONDS in
+total over all its queries: in the worker a timer interrupts the query and the parent kills a worker that
+does not answer in time; in the threads a watchdog interrupts the connection (`Connection.interrupt()`,
+effective at the next virtual-machine step; kb.publish.sqlguard keeps single steps short); a query that would
+start after the budget is spent is interrupted at once.
 
 `ClientGate` caps how many ad-hoc requests one client and all clients may have in flight.
 """
@@ -33,7 +35,7 @@ ADHOC_THREADS = 1  # threads for ad-hoc SQL (pages keep Datasette's num_sql_thre
 BUDGET_SECONDS = 1.5  # SQL-thread time one ad-hoc request may use, over all its queries
 PER_CLIENT = 2  # ad-hoc requests one client may have in flight
 IN_FLIGHT = 12  # ad-hoc requests all clients together may have in flight (running or waiting)
-ADHOC_NICE = 10  # CPU niceness of the ad-hoc threads (Linux: per thread)
+ADHOC_NICE = 0  # niceness of the ad-hoc threads (Linux: per thread): they mostly wait for the worker
 SQL_ARGUMENTS = ("sql", "_where")
 PATTERN_OPERATORS = ("contains", "startswith", "endswith", "like", "notlike", "glob")
 

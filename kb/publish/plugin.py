@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from datasette import hookimpl
-from kb.publish import adhoc, headers, params, sqlguard
+from kb.publish import adhoc, headers, params, sqlguard, worker
 from kb.publish.answers import send_error, send_plain
 
 PLUGIN_NAME = "samverkan-kb"
@@ -193,6 +193,7 @@ def asgi_wrapper(datasette):
     quiet_default_exception_handler()  # not at import: datasette.handle_exception imports datasette.plugins
     if datasette.executor is not None and not isinstance(datasette.executor, adhoc.SqlExecutor):
         datasette.executor = adhoc.SqlExecutor(datasette.executor)
+        worker.patch_datasette()  # an ad-hoc request's queries run in a worker process
 
     def wrap(app):
         async def samverkan_guard(scope, receive, send):

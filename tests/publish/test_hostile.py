@@ -167,7 +167,45 @@ def test_the_budget_interrupts_a_long_query_even_with_a_generous_time_limit(publ
     assert response.status_code == 400
     assert "Frågan tog för lång tid" in response.json()["error"]
     assert int(re.search(r"sql;dur=(\d+)", response.headers["server-timing"]).group(1)) >= 300
-    assert state_for(ds) is not None and ds.executor.watchdog.fired >= 1
+
+
+ENDLESS = "with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r"
+
+
+def test_the_watchdog_interrupts_the_connections_of_a_thread():
+    watchdog = adhoc.Watchdog()
+    outcome = []
+
+    def run():
+        conn = sqlite3.connect(":memory:")
+        adhoc.register_connection(conn)
+        watchdog.arm(watchdog.clock() + 0.2)
+        try:
+            conn.execute(ENDLESS).fetchall()
+        except sqlite3.OperationalError as error:
+            outcome.append(str(error))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(60)
+    assert outcome == ["interrupted"] and watchdog.fired == 1
+
+
+def test_a_silent_worker_is_killed_at_its_deadline_and_replaced(publish_db_path):
+    from kb.publish.worker import Worker
+
+    worker = Worker(str(publish_db_path))
+    try:
+        assert worker.call(("select count(*) from forums", None, 5.0, 0), 60)[0] == "ok"
+        first = worker.process.pid
+        # the worker's own time limit (600 s) would never fire: the parent gives up after 0.5 s and kills it
+        assert worker.call((ENDLESS, None, 600.0, 0), 0.5) == ("error", "OperationalError", "interrupted", None)
+        assert worker.process is None
+        answer = worker.call(("select count(*) from forums", None, 5.0, 0), 60)
+        assert answer[0] == "ok" and answer[1] == [(4,)] and worker.process.pid != first
+    finally:
+        if worker.process is not None:
+            worker.process.kill()
 
 
 def test_a_spent_budget_stops_the_next_query_at_once_and_adhoc_runs_on_its_own_threads():
