@@ -24,7 +24,7 @@ from kb.publish import adhoc, sqlguard
 
 WORKERS = 1  # processes for ad-hoc SQL
 WORKER_NICE = 10
-GRACE_SECONDS = 0.4  # beyond the deadline before a silent worker is killed
+GRACE_SECONDS = 0.25  # beyond the deadline before a silent worker is killed
 
 
 def _run(pipe, db_path: str, nice: int) -> None:
