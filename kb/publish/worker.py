@@ -25,6 +25,13 @@ from kb.publish import adhoc, sqlguard
 WORKERS = 1  # processes for ad-hoc SQL
 WORKER_NICE = 10
 GRACE_SECONDS = 0.25  # beyond the deadline before a silent worker is killed
+START_SECONDS = 30  # for a new worker to say it is ready
+RETRY_SECONDS = 60  # after a failed start, before the next attempt
+
+
+class WorkerUnavailable(RuntimeError):
+    """No worker process could be started here (e.g. `spawn` cannot re-import the main module): the
+    ad-hoc request then runs on the ad-hoc threads, still within its budget."""
 
 
 def _run(pipe, db_path: str, nice: int) -> None:
@@ -41,6 +48,7 @@ def _run(pipe, db_path: str, nice: int) -> None:
         conn.create_function("escape_fts", 1, escape_fts)
     except ImportError:  # pragma: no cover
         pass
+    pipe.send(("ready",))
     while True:
         try:
             sql, params, limit_s, max_rows = pipe.recv()
@@ -66,25 +74,45 @@ class Worker:
         self.db_path = db_path
         self.process = None
         self.pipe = None
+        self.failed_at: float | None = None  # when a start last failed: no new attempt for RETRY_SECONDS
 
     def start(self) -> None:
+        """Start the process and wait for it to say it is ready (WorkerUnavailable if it does not)."""
+        if self.failed_at is not None and time.monotonic() - self.failed_at < RETRY_SECONDS:
+            raise WorkerUnavailable("the ad-hoc SQL worker failed to start a moment ago")
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
         self.process = context.Process(target=_run, args=(child, self.db_path, WORKER_NICE), daemon=True)
         self.process.start()
         child.close()
         self.pipe = parent
+        try:
+            if parent.poll(START_SECONDS) and parent.recv() == ("ready",):
+                return
+        except (EOFError, OSError):
+            pass
+        self.stop()
+        self.failed_at = time.monotonic()
+        raise WorkerUnavailable("the ad-hoc SQL worker did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.join(5)
+        self.process = None
 
     def call(self, request: tuple, wait: float) -> tuple:
         """Send a request, wait up to `wait` seconds; a silent worker is killed and restarted."""
         if self.process is None or not self.process.is_alive():
             self.start()
-        self.pipe.send(request)
-        if self.pipe.poll(wait):
-            return self.pipe.recv()
-        self.process.kill()
-        self.process.join(5)
-        self.process = None
+        try:
+            self.pipe.send(request)
+            if self.pipe.poll(wait):
+                return self.pipe.recv()
+        except (EOFError, OSError):  # it died during the query: the query's doing, so no fallback
+            self.stop()
+            return ("error", "OperationalError", "Frågan avbröts: den körande processen avslutades.", None)
+        self.stop()
         return ("error", "OperationalError", "interrupted", None)
 
 
@@ -129,7 +157,8 @@ async def execute(
     from datasette.database import QueryInterrupted, Results
 
     budget = adhoc.CURRENT.get()
-    if budget is None or self.is_memory or self.path is None or self.name == "_internal":
+    threads = getattr(self.ds.executor, "adhoc", None)
+    if budget is None or threads is None or self.is_memory or self.path is None or self.name == "_internal":
         return await _original_execute(self, sql, params, truncate, custom_time_limit, page_size, log_sql_errors)
     remaining = budget.remaining()
     if remaining <= 0:
@@ -144,9 +173,12 @@ async def execute(
         max_rows += 1
     pool = _pools.setdefault(str(self.path), WorkerPool(str(self.path)))
     request = (sql, dict(params) if isinstance(params, dict) else params, limit_s, max_rows if truncate else 0)
-    answer, held = await asyncio.get_running_loop().run_in_executor(
-        self.ds.executor.adhoc, pool.call, request, limit_s + GRACE_SECONDS
-    )
+    try:
+        answer, held = await asyncio.get_running_loop().run_in_executor(
+            threads, pool.call, request, limit_s + GRACE_SECONDS
+        )
+    except WorkerUnavailable:
+        return await _original_execute(self, sql, params, truncate, custom_time_limit, page_size, log_sql_errors)
     budget.spent += held
     if answer[0] == "ok":
         rows = _rows(answer[1], answer[2])

@@ -191,6 +191,17 @@ def test_the_watchdog_interrupts_the_connections_of_a_thread():
     assert outcome == ["interrupted"] and watchdog.fired == 1
 
 
+def test_a_worker_that_cannot_start_is_reported_so_the_threads_take_over(tmp_path):
+    from kb.publish.worker import Worker, WorkerUnavailable
+
+    worker = Worker(str(tmp_path / "missing" / "samverkan.db"))
+    with pytest.raises(WorkerUnavailable):
+        worker.call(("select 1", None, 1.0, 0), 5)
+    with pytest.raises(WorkerUnavailable):  # and is not started again at once
+        worker.start()
+    assert worker.process is None
+
+
 def test_a_silent_worker_is_killed_at_its_deadline_and_replaced(publish_db_path):
     from kb.publish.worker import Worker
 
