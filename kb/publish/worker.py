@@ -18,6 +18,7 @@ import os
 import sqlite3
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from kb.publish import adhoc, sqlguard
@@ -40,7 +41,7 @@ def _run(pipe, db_path: str, nice: int) -> None:
         os.nice(nice)
     except OSError:
         pass
-    conn = sqlite3.connect(f"file:{db_path}?immutable=1", uri=True, check_same_thread=False)
+    conn = sqlite3.connect(Path(db_path).resolve().as_uri() + "?immutable=1", uri=True, check_same_thread=False)
     sqlguard.guard_connection(conn)
     try:
         from datasette.utils import escape_fts  # Datasette's one SQL function (table search)
