@@ -67,7 +67,7 @@ def start(code: str, db: Path, port: int, extra: list[str]) -> subprocess.Popen:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/-/versions.json", timeout=1, trust_env=False).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}/", timeout=1, trust_env=False).status_code == 200:
                 return process
         except httpx.HTTPError:
             time.sleep(0.2)

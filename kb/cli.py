@@ -296,7 +296,14 @@ def reconstruct(round_: int, seed: int, db_path: Path, data_dir: Path | None) ->
 @db_path_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adress att lyssna på.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535), help="Port att lyssna på.")
-def serve(db_path: Path, host: str, port: int) -> None:
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    metavar="IP",
+    help="En omvänd proxy (IP-adress eller nät) vars X-Forwarded-For gäller som klientens adress. Kan upprepas.",
+)
+def serve(db_path: Path, host: str, port: int, trusted_proxies: tuple[str, ...]) -> None:
     """Publicera kunskapsbasen med Datasette (skrivskyddad).
 
     Bygger databasen först om den saknas eller är inaktuell (bara för
@@ -321,7 +328,7 @@ def serve(db_path: Path, host: str, port: int) -> None:
     require_kb_db(db_path)
     try:
         check_port(host, port)
-        run_serve(db_path, host=host, port=port)
+        run_serve(db_path, host=host, port=port, trusted_proxies=trusted_proxies)
     except CannotListen as exc:
         fail(str(exc))
 

@@ -1,17 +1,20 @@
 """The Samverkan KB Datasette plugin: safety limits, security headers, and the reconstruction notice.
 
 Registered through the `datasette` entry point (`samverkan = "kb.publish.plugin"`); `kb.publish.serve` also
-registers it by hand when the package was installed without it.
+registers it by hand when the package was installed without it. The mechanisms live in their own modules and
+are wired here:
 
-- prepare_connection: caps the length of any string or blob (SQLITE_LIMIT_LENGTH), so `randomblob`,
-  `zeroblob` or `printf` cannot allocate gigabytes, and the length of an SQL text.
+- prepare_connection: kb.publish.sqlguard on every connection (length caps, bounded quadratic built-ins, an
+  authorizer that refuses abuse-only functions and hides server paths, a result meter).
 - asgi_wrapper: answers 405 to any method but GET and HEAD (the database is immutable, and Datasette 0.65.5
   answers a POST to a table or row with a 500), refuses paths that Datasette would turn into an off-site
-  redirect (`/\\example.com/`, `//example.com/`), rate-limits `?sql=` and `?_where=` per client, and adds
-  security headers (CSP, nosniff, frame protection, a Referrer-Policy that lets OpenStreetMap tiles load).
+  redirect (`/\\example.com/`, `//example.com/`), answers 404 for `/-/` pages a public site does not need,
+  a Swedish 400 for a bad parameter (kb.publish.params), rate-limits and gates ad-hoc SQL per client and runs it
+  on its own threads within a time budget (kb.publish.adhoc), and adds the security headers (kb.publish.headers).
 - extra_body_script: on a page with the forum map's coordinate columns, a guard that turns the map off when
   no row shown has coordinates (datasette-cluster-map would draw an empty map and log "Bounds are not valid").
-- handle_exception: a value too big for SQLITE_LIMIT_LENGTH is a 400 with a Swedish message, not a 500.
+- handle_exception: a value or result too big, a query over its time budget, a refused function: a Swedish 400,
+  not a 500.
 - extra_template_vars: `reconstruction_notice` (true where reconstructed response rows are shown) and
   `has_reconstruction` (the database holds any).
 """
@@ -21,40 +24,25 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+import weakref
 from collections import OrderedDict
-from urllib.parse import parse_qs
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from datasette import hookimpl
+from kb.publish import adhoc, headers, params, sqlguard, worker
+from kb.publish.answers import send_error, send_plain
 
 PLUGIN_NAME = "samverkan-kb"
-MAX_LENGTH = 20_000_000  # bytes of one string or blob
-MAX_SQL_LENGTH = 100_000  # bytes of one SQL text
-SQL_BURST = 20  # ?sql= requests a client may make at once
+MAX_LENGTH = sqlguard.MAX_LENGTH
+SQL_BURST = 20  # ad-hoc requests (own SQL or patterns) a client may make at once
 SQL_PER_MINUTE = 30  # and then per minute
 MAX_CLIENTS = 10_000  # clients remembered by the rate limiter
 ALLOWED_METHODS = ("GET", "HEAD")  # read-only: no write API, no Datasette forms (permissions, messages) in use
-
-TILE_HOSTS = "https://tile.openstreetmap.org https://*.tile.openstreetmap.org"
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; "
-    "script-src 'self' 'unsafe-inline'; "
-    "style-src 'self' 'unsafe-inline'; "
-    f"img-src 'self' data: {TILE_HOSTS}; "
-    "connect-src 'self'; "
-    "font-src 'self'; "
-    "object-src 'none'; "
-    "base-uri 'self'; "
-    "form-action 'self'; "
-    "frame-ancestors 'none'"
-)
-SECURITY_HEADERS = [
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"strict-origin-when-cross-origin"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-]
-_REPLACED = {name for name, _ in SECURITY_HEADERS}
+# The only /-/ pages a public site needs: its static files and the plugins'. The others show the server's
+# paths (/-/databases), versions (/-/versions), threads, settings, plugins, or debug permissions and messages.
+PUBLIC_DASH_PREFIXES = ("/-/static/", "/-/static-plugins/")
+NOT_FOUND_MESSAGE = "Sidan finns inte på den publika webbplatsen."
 
 # Tables and views whose rows are (or are computed from) the reconstructed 2022 responses.
 RECONSTRUCTED = {
@@ -113,9 +101,12 @@ document.addEventListener("DOMContentLoaded", function () {
 
 
 @hookimpl
-def prepare_connection(conn: sqlite3.Connection) -> None:
-    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LENGTH)
-    conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_LENGTH)
+def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
+    if database == "_internal":  # Datasette's own catalogue, never reachable by a client's SQL
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LENGTH)
+        return
+    sqlguard.guard_connection(conn)
+    adhoc.register_connection(conn)
 
 
 def is_offsite_redirect_path(path: str, raw_path: bytes | None = None) -> bool:
@@ -124,16 +115,27 @@ def is_offsite_redirect_path(path: str, raw_path: bytes | None = None) -> bool:
     return "\\" in path or path.startswith("//") or b"\\" in raw or b"%5c" in raw or raw.startswith(b"//")
 
 
-class RateLimiter:
-    """A token bucket per client: `burst` at once, then `per_minute`."""
+def is_closed_dash_path(path: str) -> bool:
+    """True for Datasette's /-/ pages a public site keeps closed (everything but static files)."""
+    return (path == "/-" or path.startswith("/-/")) and not path.startswith(PUBLIC_DASH_PREFIXES)
 
-    def __init__(self, burst: int = SQL_BURST, per_minute: int = SQL_PER_MINUTE, max_clients: int = MAX_CLIENTS):
-        self.burst, self.rate, self.max_clients = burst, per_minute / 60.0, max_clients
+
+class RateLimiter:
+    """A token bucket per client: `burst` at once, then `per_minute`. `clock` is injectable for tests."""
+
+    def __init__(
+        self,
+        burst: int = SQL_BURST,
+        per_minute: int = SQL_PER_MINUTE,
+        max_clients: int = MAX_CLIENTS,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.burst, self.rate, self.max_clients, self.clock = burst, per_minute / 60.0, max_clients, clock
         self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
     def allow(self, client: str, now: float | None = None) -> tuple[bool, int]:
         """Take one token; returns (allowed, seconds to wait when not)."""
-        now = time.monotonic() if now is None else now
+        now = self.clock() if now is None else now
         tokens, last = self.buckets.pop(client, (float(self.burst), now))
         tokens = min(float(self.burst), tokens + (now - last) * self.rate)
         allowed = tokens >= 1
@@ -145,69 +147,108 @@ class RateLimiter:
         return allowed, 0 if allowed else max(1, int((1 - tokens) / self.rate + 0.999))
 
 
-async def _send_text(send, status: int, text: str, headers: list[tuple[bytes, bytes]] = ()) -> None:
-    body = f'<!DOCTYPE html><html lang="sv"><meta charset="utf-8"><title>{status}</title><p>{text}</p></html>'
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"text/html; charset=utf-8"), *SECURITY_HEADERS, *headers],
-        }
-    )
-    await send({"type": "http.response.body", "body": body.encode()})
-
-
-SQL_ARGUMENTS = ("sql", "_where")  # query-string arguments that carry SQL of the client's own
-
-
 def _has_sql_argument(query_string: bytes) -> bool:
-    """Whether a request carries SQL of its own: `?sql=` or a table's `?_where=`."""
-    if b"sql=" not in query_string and b"_where=" not in query_string:
-        return False
-    arguments = parse_qs(query_string.decode("latin1"))
-    return any(name in arguments for name in SQL_ARGUMENTS)
+    """Whether a request carries SQL or a LIKE/GLOB pattern of the client's own (see kb.publish.adhoc)."""
+    return adhoc.is_adhoc(query_string)
+
+
+def client_of(scope) -> str:
+    """The client a request counts against: the peer address, which uvicorn has already replaced by the
+    forwarded-for client when the peer is a trusted proxy (`kb serve --trusted-proxy`)."""
+    return (scope.get("client") or ("okänd", 0))[0]
+
+
+@dataclass
+class GuardState:
+    """What the plugin keeps per Datasette instance."""
+
+    limiter: RateLimiter
+    gate: adhoc.ClientGate = field(default_factory=adhoc.ClientGate)
+    headers: list[tuple[bytes, bytes]] | None = None
+
+
+_states: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def state_for(datasette) -> GuardState:
+    """The plugin's state for one Datasette instance (tests inject a clock through `state_for(ds).limiter`)."""
+    if datasette not in _states:
+        config = datasette.plugin_config(PLUGIN_NAME) or {}
+        burst, per_minute = int(config.get("sql_burst", SQL_BURST)), int(config.get("sql_per_minute", SQL_PER_MINUTE))
+        limiter = RateLimiter(burst, per_minute)
+        _states[datasette] = GuardState(limiter)
+    return _states[datasette]
+
+
+def security_headers(datasette) -> list[tuple[bytes, bytes]]:
+    state = state_for(datasette)
+    if state.headers is None:
+        state.headers = headers.security_headers(datasette)
+    return state.headers
 
 
 @hookimpl
 def asgi_wrapper(datasette):
-    config = datasette.plugin_config(PLUGIN_NAME) or {}
-    limiter = RateLimiter(int(config.get("sql_burst", SQL_BURST)), int(config.get("sql_per_minute", SQL_PER_MINUTE)))
+    state = state_for(datasette)
+    quiet_default_exception_handler()  # not at import: datasette.handle_exception imports datasette.plugins
+    if datasette.executor is not None and not isinstance(datasette.executor, adhoc.SqlExecutor):
+        datasette.executor = adhoc.SqlExecutor(datasette.executor)
+        worker.patch_datasette()  # an ad-hoc request's queries run in a worker process
 
     def wrap(app):
         async def samverkan_guard(scope, receive, send):
             if scope["type"] != "http":
                 await app(scope, receive, send)
                 return
+            extra = security_headers(datasette)
+            replaced = {name for name, _ in extra}
+            path = scope.get("path", "")
             if scope.get("method", "GET").upper() not in ALLOWED_METHODS:
-                await _send_text(
-                    send,
-                    405,
-                    "Metoden är inte tillåten: kunskapsbasen är skrivskyddad och kan bara läsas (GET).",
-                    [(b"allow", b", ".join(m.encode() for m in ALLOWED_METHODS))],
-                )
+                allow = (b"allow", b", ".join(m.encode() for m in ALLOWED_METHODS))
+                text = "Metoden är inte tillåten: kunskapsbasen är skrivskyddad och kan bara läsas (GET)."
+                await send_plain(send, 405, text, [*extra, allow])
                 return
-            if is_offsite_redirect_path(scope.get("path", ""), scope.get("raw_path")):
-                await _send_text(send, 400, "Ogiltig adress: snedstreck i början av sökvägen är inte tillåtna.")
+            if is_offsite_redirect_path(path, scope.get("raw_path")):
+                text = "Ogiltig adress: snedstreck i början av sökvägen är inte tillåtna."
+                await send_plain(send, 400, text, extra)
                 return
-            if _has_sql_argument(scope.get("query_string", b"")):
-                client = (scope.get("client") or ("okänd", 0))[0]
-                allowed, wait = limiter.allow(client)
-                if not allowed:
-                    await _send_text(
-                        send,
-                        429,
-                        f"För många egna SQL-frågor på kort tid. Försök igen om {wait} sekunder.",
-                        [(b"retry-after", str(wait).encode())],
-                    )
+            if is_closed_dash_path(path):
+                await send_error(datasette, scope, receive, send, 404, "Sidan finns inte", NOT_FOUND_MESSAGE, extra)
+                return
+            problem = await params.check(datasette, path, scope.get("query_string", b""))
+            if problem is not None:
+                title = f"Ogiltig parameter: {problem.name}"
+                await send_error(datasette, scope, receive, send, 400, title, problem.message, extra)
+                return
+            budget = None
+            client = client_of(scope)
+            if adhoc.is_adhoc(scope.get("query_string", b"")):
+                allowed, wait = state.limiter.allow(client)
+                refused = None if allowed else f"För många egna SQL-frågor på kort tid. Försök igen om {wait} sekunder."
+                refused = refused or state.gate.enter(client)
+                if refused:
+                    wait = wait or 2
+                    await send_plain(send, 429, refused, [*extra, (b"retry-after", str(wait).encode())])
                     return
+                budget = adhoc.Budget()
 
             async def send_with_headers(event):
                 if event["type"] == "http.response.start":
-                    headers = [h for h in event.get("headers") or [] if bytes(h[0]).lower() not in _REPLACED]
-                    event = {**event, "headers": [*headers, *SECURITY_HEADERS]}
+                    kept = [h for h in event.get("headers") or [] if bytes(h[0]).lower() not in replaced]
+                    if budget is not None:  # SQL-thread time this request used (read by bench/bench_hostile.py)
+                        kept.append((b"server-timing", f"sql;dur={budget.spent * 1000:.0f}".encode()))
+                    event = {**event, "headers": [*kept, *extra]}
                 await send(event)
 
-            await app(scope, receive, send_with_headers)
+            if budget is None:
+                await app(scope, receive, send_with_headers)
+                return
+            token = adhoc.CURRENT.set(budget)
+            try:
+                await app(scope, receive, send_with_headers)
+            finally:
+                adhoc.CURRENT.reset(token)
+                state.gate.leave(client)
 
         return samverkan_guard
 
@@ -227,21 +268,65 @@ def extra_body_script(database, table, columns, view_name, datasette):
 
 
 TOO_BIG_MESSAGE = (
-    "Resultatet blev för stort: en sträng eller ett blobvärde får vara högst 20 MB. Förenkla frågan eller villkoret."
+    f"Resultatet blev för stort: en sträng eller ett blobvärde får vara högst {MAX_LENGTH // 1_000_000} MB. "
+    "Förenkla frågan eller villkoret."
 )
+INTERRUPTED_MESSAGE = (
+    f"Frågan tog för lång tid: en egen fråga får använda högst {adhoc.BUDGET_SECONDS:g} sekunder "
+    "(och en enskild fråga högst tiden i inställningen sql_time_limit_ms). Begränsa frågan, t.ex. med LIMIT."
+)
+# Datasette 0.65's own 500s for parameters that kb.publish.params checks first (a backstop, in case one slips).
+PARAMETER_ERRORS = ("Cannot sort table by", "Cannot use _sort and _sort_desc", "Invalid _through")
+
+
+def _swedish_error(exception) -> tuple[str, str] | None:
+    """(title, message) for an exception that is the client's doing, or None."""
+    from datasette.database import QueryInterrupted
+    from datasette.utils import InvalidSql
+    from datasette.views.base import DatasetteError
+
+    text = str(exception)
+    if isinstance(exception, sqlguard.ResultTooBig):
+        return "För stort svar", text
+    if isinstance(exception, sqlite3.DataError) or "string or blob too big" in text:
+        return "För stort resultat", TOO_BIG_MESSAGE
+    if isinstance(exception, QueryInterrupted) or (
+        isinstance(exception, DatasetteError) and getattr(exception, "title", None) == "SQL Interrupted"
+    ):
+        return "Frågan avbröts", INTERRUPTED_MESSAGE
+    if isinstance(exception, DatasetteError) and text.startswith(PARAMETER_ERRORS):
+        return "Ogiltig parameter", f"Ogiltig parameter: {text}"
+    if isinstance(exception, InvalidSql | sqlite3.OperationalError) or (
+        isinstance(exception, DatasetteError) and getattr(exception, "title", None) == "Invalid SQL"
+    ):
+        return "Ogiltig fråga", text
+    return None
+
+
+def quiet_default_exception_handler() -> None:
+    """Datasette 0.65 awaits every handle_exception hook, its own too, and that one prints a `rich` traceback
+    with all local variables for every error (404s and 400s included), on the event loop: a few hundred ms of
+    CPU per hostile request, which starved every reader. Without `rich` (an optional import there) it prints a
+    plain traceback for 500s only."""
+    import datasette.handle_exception as default_handler
+
+    default_handler.rich = None
+
 
 
 @hookimpl(tryfirst=True)
 def handle_exception(datasette, request, exception):
-    """A query whose value outgrows SQLITE_LIMIT_LENGTH (e.g. `?_where=length(randomblob(5e8))`) is the
-    client's mistake: 400 with a Swedish message instead of Datasette's 500."""
-    if not (isinstance(exception, sqlite3.DataError) or "string or blob too big" in str(exception)):
+    """The client's mistakes (a value or result too big, a query over its time, a refused function, a bad
+    parameter Datasette itself rejects) are a 400 with a Swedish message, not a 500 or an English page."""
+    found = _swedish_error(exception)
+    if found is None:
         return None
+    title, message = found
 
     async def inner():
         from datasette.utils.asgi import Response
 
-        info = {"ok": False, "error": TOO_BIG_MESSAGE, "status": 400, "title": "För stort resultat"}
+        info = {"ok": False, "error": message, "status": 400, "title": title}
         if request.path.endswith(".json"):
             return Response.json(info, status=400)
         html = await datasette.render_template(["400.html", "error.html"], info, request=request)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import shutil
 import socket
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +137,18 @@ def check_port(host: str, port: int) -> None:
             raise PortInUse(host, port, f"går inte att lyssna på ({exc.strerror or exc})") from exc
 
 
-def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+def trust_proxies(trusted_proxies: Sequence[str] = ()) -> None:
+    """Tell uvicorn which peers are reverse proxies whose X-Forwarded-For it may read (FORWARDED_ALLOW_IPS).
+
+    uvicorn then takes as the client the right-most address in X-Forwarded-For that is not itself a trusted
+    proxy: the one the proxy appended, so entries a client forged in front of it are ignored. With no trusted
+    proxy (the default) the header is ignored and every peer address is a client of its own; uvicorn's own
+    default would trust 127.0.0.1, which lets any local process claim to be any client.
+    """
+    os.environ["FORWARDED_ALLOW_IPS"] = ",".join(trusted_proxies)
+
+
+def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001, trusted_proxies: Sequence[str] = ()) -> None:
     """Run Datasette in this process until interrupted (the database is always named DATABASE_NAME).
 
     Raises PortInUse when the port is taken (uvicorn's start-up failure, exit status 3, becomes that: after
@@ -145,6 +157,7 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     from datasette.cli import cli as datasette_cli
 
     ensure_plugin()
+    trust_proxies(trusted_proxies)
     with published_path(db_path) as path:
         try:
             datasette_cli.main(args=datasette_args(path, host, port), prog_name="datasette")

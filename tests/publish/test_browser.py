@@ -282,3 +282,29 @@ def test_change_page_draws_both_rounds(page, two_rounds_server, real_server):
     page.goto(real_server + "/forandring", wait_until="networkidle")
     assert "bara en omgång med svar (2022)" in page.locator(".kb-one-round").inner_text()
     assert page.errors == []
+
+
+def test_an_injected_inline_handler_or_script_is_blocked_by_the_csp(page, server):
+    """As if a value had slipped through escaping: the served page (with its real headers) gets an inline
+    handler, an onclick and a <script> added; the browser must run none of them, yet run the site's own
+    inline scripts (allowed by hash)."""
+    injected = (
+        '<img src="/-/static/nope.png" onerror="window.kbInjected = 1">'
+        '<button id="kb-injected" onclick="window.kbClicked = 1">x</button>'
+        "<script>window.kbInjectedScript = 1</script></body>"
+    )
+
+    def inject(route):
+        response = route.fetch()
+        assert "'unsafe-inline'" not in response.headers["content-security-policy"].split("style-src")[0]
+        route.fulfill(response=response, body=response.text().replace("</body>", injected))
+
+    page.route(server + "/samverkan/forums", inject)
+    page.goto(server + "/samverkan/forums", wait_until="networkidle")
+    page.click("#kb-injected")
+    page.wait_for_timeout(200)
+    assert page.evaluate("[window.kbInjected, window.kbClicked, window.kbInjectedScript]") == [None, None, None]
+    assert page.evaluate("window.DATASETTE_ALLOW_FACET") is True  # the site's own inline script ran
+    assert page.evaluate("typeof window.DATASETTE_CLUSTER_MAP_TILE_LAYER") == "string"
+    violations = [e for e in page.errors if "Content Security Policy" in e]
+    assert len(violations) >= 3, page.errors
