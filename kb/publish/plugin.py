@@ -25,6 +25,7 @@ from collections import OrderedDict
 from urllib.parse import parse_qs
 
 from datasette import hookimpl
+from kb.publish.profiles import prepare_jinja2_environment, register_routes, render_cell  # noqa: F401 (issue 14)
 
 PLUGIN_NAME = "samverkan-kb"
 MAX_LENGTH = 20_000_000  # bytes of one string or blob
