@@ -25,6 +25,7 @@ from collections import OrderedDict
 from urllib.parse import parse_qs
 
 from datasette import hookimpl
+from kb.publish.cache import response_cache_wrapper  # noqa: F401 (issue 14: hooks defined there)
 from kb.publish.profiles import prepare_jinja2_environment, register_routes, render_cell  # noqa: F401 (issue 14)
 
 PLUGIN_NAME = "samverkan-kb"
