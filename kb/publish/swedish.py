@@ -108,7 +108,12 @@ def file_size(size: int | float) -> str:
     return f"{int(current)}{NBSP}{unit}" if unit == "byte" else f"{number(current, 1)}{NBSP}{unit}"
 
 
-FILTERS = {"sv_tal": number, "sv_kr": kronor, "sv_procent": percent, "sv_storlek": file_size}
+def from_json(text: str | None) -> Any:
+    """A JSON text (e.g. one a page's SQL built with json_group_array) as Python values; None -> []."""
+    return json.loads(text) if text else []
+
+
+FILTERS = {"sv_tal": number, "sv_kr": kronor, "sv_procent": percent, "sv_storlek": file_size, "kb_json": from_json}
 GLOBALS = {"sv_villkor": lookup_label, "sv_beskrivning": describe, "sv_rader": rows_word, "sv_facettyp": FACET_TYPES}
 
 
