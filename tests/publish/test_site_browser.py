@@ -201,6 +201,8 @@ def test_accessibility_and_phone_width(browser, site, axe_source, name):  # noqa
     assert too_wide == [], name
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), name
     page.screenshot(path=str(ARTIFACTS / f"telefon-{name}.png"), full_page=True)
+    if name == "fel":  # the page itself answers 404, which the console reports
+        page.errors = [e for e in page.errors if "status of 404" not in e]
     assert page.errors == [], name
     page.close()
 
