@@ -214,8 +214,15 @@ async def category_sections(r: Reader, entity_id: str) -> tuple[list[tuple[str, 
                 (f"Förvaltningar som samverkar {m['round']}",
                  f"{number(m['departments'])} av {number(m['round_departments'])}"),
                 (f"Olika samverkansformer {m['round']}", f"{number(m['forms'])} av 14"),
-                (f"Genomsnitt per förvaltning {m['round']}", number(m.get("average_all"), 1)),
+                (f"Inrapporterade samverkansformer {m['round']}", number(m["reported_forms"])),
             ]
+    for view, column, label in (("table3_average_per_category", "average_all", "Genomsnitt, alla förvaltningar"),
+                                ("table4_average_per_collaborating", "average_collaborating",
+                                 "Genomsnitt per samverkande förvaltning")):
+        if r.has(view):
+            for m in await r.rows(f"SELECT round, {column} AS v FROM {view} WHERE category_id = :id", p):
+                if m["v"] is not None:
+                    facts.append((f"{label} {m['round']}", number(m["v"], 1)))
     depts = await r.rows(
         "SELECT co.round, d.id, d.name, COUNT(*) AS n, GROUP_CONCAT(f.name, ', ') AS forms, MIN(co.source_id) AS "
         "source_id FROM collaborations co JOIN departments d ON d.id = co.department_id JOIN forms f ON "
