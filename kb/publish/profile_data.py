@@ -22,6 +22,9 @@ KINDS = {
 TABLE_KIND = {table: kind for kind, (table, *_rest) in KINDS.items()}
 COLUMN_KIND = {"department_id": "forvaltning", "organiser_department_id": "forvaltning",
                "category_id": "kategori", "goal_area_id": "delmalomrade"}
+# Columns of views and canned queries that hold a name rather than an id.
+NAME_COLUMN_KIND = {"department": "forvaltning", "förvaltning": "forvaltning", "category": "kategori",
+                    "kategori": "kategori", "goal_area": "delmalomrade", "delmålområde": "delmalomrade"}
 STATUS_TEXT = {"streck": "– (streck i rapporten)", "ej-fardigstallt": "Ej färdigställt", "saknas": "inget svar"}
 TOP_GAPS = 8
 
@@ -294,6 +297,15 @@ async def build_profile(db, kind: str, entity_id: str) -> dict | None:
         "sections": sections,
         "reconstructed": r.reconstructed,
     }
+
+
+async def name_ids(db) -> dict[str, dict[str, str]]:
+    """kind -> name -> id, for linking cells that hold a name."""
+    names: dict[str, dict[str, str]] = {}
+    for kind, (table, *_rest) in KINDS.items():
+        result = await db.execute(f"SELECT id, name FROM {table}")
+        names[kind] = {row["name"]: row["id"] for row in result.rows}
+    return names
 
 
 async def build_index(db) -> list[dict]:

@@ -15,7 +15,16 @@ from typing import Any
 
 from datasette import hookimpl
 from kb.publish import swedish
-from kb.publish.profile_data import COLUMN_KIND, KINDS, TABLE_KIND, build_index, build_profile, profile_url
+from kb.publish.profile_data import (
+    COLUMN_KIND,
+    KINDS,
+    NAME_COLUMN_KIND,
+    TABLE_KIND,
+    build_index,
+    build_profile,
+    name_ids,
+    profile_url,
+)
 
 DATABASE = "samverkan"
 _cache: dict[tuple[int, str], Any] = {}
@@ -82,6 +91,8 @@ def render_cell(row, value, column, table, database, datasette):
     if database != DATABASE or value in (None, ""):
         return None
     kind = COLUMN_KIND.get(column)
+    if kind is None and column in NAME_COLUMN_KIND and isinstance(value, str):
+        return _name_link(datasette, NAME_COLUMN_KIND[column], value)
     if kind is None:
         if column != "name" or table not in TABLE_KIND:
             return None
@@ -99,6 +110,23 @@ def render_cell(row, value, column, table, database, datasette):
     from markupsafe import Markup
 
     return Markup(_LINK.format(href=escape(profile_url(kind, entity_id)), label=escape(str(label))))
+
+
+def _name_link(datasette, kind: str, name: str):
+    """A cell holding a department's, category's or goal area's name (views, canned queries) links to it."""
+
+    async def inner():
+        from markupsafe import Markup
+
+        key = (id(datasette), "names")
+        if key not in _cache:
+            _cache[key] = await name_ids(datasette.get_database(DATABASE))
+        entity_id = _cache[key][kind].get(name)
+        if entity_id is None:
+            return None
+        return Markup(_LINK.format(href=escape(profile_url(kind, entity_id)), label=escape(name)))
+
+    return inner()
 
 
 async def _render_profile(datasette, request, kind: str):

@@ -233,3 +233,15 @@ def test_what_the_cache_leaves_alone():
     cache.put(("b", b""), 200, [], b"12345")
     cache.put(("c", b""), 200, [], b"1")
     assert list(cache.entries) == [("b", b""), ("c", b"")] and cache.total == 6
+
+
+def test_names_in_views_and_canned_queries_link_to_profiles(ds, get):
+    text = get(ds, "/samverkan/tabell_1").text
+    assert '<a href="/kategori/socialt-foretag" class="kb-profile-cell">Socialt företag</a>' in text
+    text = get(ds, "/samverkan/table7_funding").text
+    assert f'<a href="/forvaltning/{VOF}" class="kb-profile-cell">Vård- och omsorgsförvaltningen</a>' in text
+    text = get(ds, "/samverkan/luckor?kategori=socialt-foretag&delmalomrade=").text
+    assert 'href="/delmalomrade/' in text
+    # a name no entity has stays text
+    text = get(ds, "/samverkan?sql=select+'Ingen+sådan'+as+kategori").text
+    assert "Ingen sådan" in text and 'class="kb-profile-cell">Ingen sådan' not in text
