@@ -10,6 +10,7 @@ agreements, department lineage) are read only when they exist.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from kb.publish.swedish import kronor, number, percent
 
@@ -31,8 +32,6 @@ TOP_GAPS = 8
 
 def profile_url(kind: str, entity_id: str) -> str:
     """The path of a profile page."""
-    from urllib.parse import quote
-
     return KINDS[kind][1] + quote(str(entity_id), safe="")
 
 
@@ -90,8 +89,8 @@ async def forums_section(r: Reader, link_table: str, column: str, entity_id: str
     return section(
         "Samverkansforum",
         ["Forum", "Slag", "Status", "Möts"],
-        [[(f["name"], f"/samverkan/forums/{f['id']}"), f["kind"] or "", f["status"] or "", f["meets"] or ""]
-         for f in rows],
+        [[(f["name"], f"/samverkan/forums/{quote(f['id'], safe='')}"), f["kind"] or "", f["status"] or "",
+          f["meets"] or ""] for f in rows],
         "Forumregistret har inget forum kopplat hit ännu. Samordnare lägger till forum med `kb template forums`.",
     )
 
@@ -101,6 +100,8 @@ async def agreements_section(r: Reader, link_table: str, column: str, entity_id:
     if not r.has("agreements", link_table):
         return None
     have = set(await r.columns("agreements"))
+    if "id" not in have or not {"agreement_id", column} <= set(await r.columns(link_table)):
+        return None  # not the shape this page knows
     order = "a.position" if "position" in have else "a.name"
     rows = await r.rows(
         f"SELECT a.* FROM agreements a WHERE a.id IN (SELECT agreement_id FROM {link_table} WHERE {column} = :id) "
@@ -110,8 +111,8 @@ async def agreements_section(r: Reader, link_table: str, column: str, entity_id:
     return section(
         "Överenskommelser och avtal",
         ["Namn", "Slag", "Status"],
-        [[(a.get("name") or a["id"], f"/samverkan/agreements/{a['id']}"), a.get("kind") or "", a.get("status") or ""]
-         for a in rows],
+        [[(a.get("name") or a["id"], f"/samverkan/agreements/{quote(str(a['id']), safe='')}"), a.get("kind") or "",
+          a.get("status") or ""] for a in rows],
         "Inga överenskommelser i registret är kopplade hit.",
     )
 
