@@ -2,10 +2,10 @@
 
 An ASGI wrapper (a Datasette `asgi_wrapper` hook, imported by kb.publish.plugin) that keeps the last
 MAX_ENTRIES successful GET responses (HTML or JSON, at most MAX_BODY bytes each, MAX_TOTAL in all) keyed by
-path and query string, and answers a repeated request from memory. It sits inside the plugin's guard, so
-method checks, rate limits and security headers still apply to every request. Not cached: requests with
-SQL of their own (`?sql=`, `?_where=`), `?_trace=`, the database download, `/-/` pages, responses that set
-a cookie, and requests carrying a login cookie.
+path, query string, Host and scheme (Datasette writes absolute links from them), and answers a repeated
+request from memory. It sits inside the plugin's guard, so method checks, rate limits and security headers
+still apply to every request. Not cached: requests with SQL of their own (`?sql=`, `?_where=`), `?_trace=`,
+the database download, `/-/` pages, responses that set a cookie, and requests carrying a login cookie.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class ResponseCache:
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_total: int = MAX_TOTAL):
         self.max_entries, self.max_total = max_entries, max_total
-        self.entries: OrderedDict[tuple[str, bytes], tuple[int, list, bytes]] = OrderedDict()
+        self.entries: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
         self.total = 0
         self.hits = self.misses = 0
 
@@ -85,7 +85,9 @@ def wrap(app, cache: ResponseCache):
         if not cacheable_request(scope):
             await app(scope, receive, send)
             return
-        key = (scope.get("path", ""), scope.get("query_string", b""))
+        # Datasette writes absolute addresses (the next page's link) from the request's scheme and Host
+        host = next((bytes(v) for k, v in scope.get("headers") or [] if bytes(k).lower() == b"host"), b"")
+        key = (scope.get("path", ""), scope.get("query_string", b""), host, scope.get("scheme", "http"))
         entry = cache.get(key)
         if entry is not None:
             status, headers, body = entry
