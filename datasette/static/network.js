@@ -105,6 +105,23 @@
       box.addEventListener("change", function () { filter(box); layout(); });
     });
     layout();
+    // Keyboard: the drawing takes focus; arrows pan, + and - zoom, 0 fits the whole network again.
+    // (Every node is also a link in the table under the drawing.)
+    container.setAttribute("tabindex", "0");
+    container.addEventListener("keydown", function (event) {
+      var step = 60, handled = true;
+      switch (event.key) {
+        case "ArrowLeft": cy.panBy({ x: step, y: 0 }); break;
+        case "ArrowRight": cy.panBy({ x: -step, y: 0 }); break;
+        case "ArrowUp": cy.panBy({ x: 0, y: step }); break;
+        case "ArrowDown": cy.panBy({ x: 0, y: -step }); break;
+        case "+": case "=": cy.zoom({ level: cy.zoom() * 1.25, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } }); break;
+        case "-": cy.zoom({ level: cy.zoom() / 1.25, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } }); break;
+        case "0": cy.fit(cy.nodes().not(".dolt"), 20); break;
+        default: handled = false;
+      }
+      if (handled) event.preventDefault();
+    });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();

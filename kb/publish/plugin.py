@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from datasette import hookimpl
 from kb.publish import adhoc, headers, params, sqlguard, worker
 from kb.publish.answers import send_error, send_plain
+from kb.publish.cache import response_cache_wrapper  # noqa: F401 (issue 14: hooks defined there)
+from kb.publish.profiles import prepare_jinja2_environment, register_routes, render_cell  # noqa: F401 (issue 14)
 
 PLUGIN_NAME = "samverkan-kb"
 MAX_LENGTH = sqlguard.MAX_LENGTH

@@ -25,6 +25,7 @@ SETTINGS: dict[str, Any] = {
     "max_returned_rows": 2000,  # rows of one page or query (the largest table has a few hundred)
     "num_sql_threads": 8,  # a few slow queries cannot starve every page
     "facet_time_limit_ms": 300,
+    "suggest_facets": False,  # a query per column on every table page (issue 14: the main cost under load)
     "allow_download": True,  # anyone may download the .db file
     "default_cache_ttl": 300,
 }
