@@ -19,7 +19,7 @@ from ingest.civil_forms import (
     parse_civil_export,
     source_id,
 )
-from ingest.exports import EXPORTS_DIR, read_manifest
+from ingest.exports import EXPORTS_DIR, manifest_source, read_manifest
 from ingest.yamlfile import read_yaml
 from kb.core.errors import InputError, InputErrors
 
@@ -38,15 +38,7 @@ class StoredCivilExport:
 
     @property
     def source(self) -> dict:
-        m = self.manifest
-        return {
-            "id": m["source_id"],
-            "kind": m.get("source_kind", "enkatexport"),
-            "title": m.get("source_title") or f"Civilsamhällets enkätsvar {self.round}",
-            "publisher": None,
-            "url": None,
-            "note": m.get("note"),
-        }
+        return manifest_source(self.manifest, f"Civilsamhällets enkätsvar {self.round}")
 
 
 def sanitised_civil_csv(export: CivilExport, options: CivilOptions) -> str:

@@ -50,6 +50,18 @@ _MANIFEST_KEYS = {
 }
 
 
+def manifest_source(manifest: dict, default_title: str) -> dict:
+    """The `sources` row a stored round's manifest describes."""
+    return {
+        "id": manifest["source_id"],
+        "kind": manifest.get("source_kind", "enkatexport"),
+        "title": manifest.get("source_title") or default_title,
+        "publisher": None,
+        "url": None,
+        "note": manifest.get("note"),
+    }
+
+
 @dataclass
 class StoredExport:
     """One round's stored export with its provenance, parsed and validated."""
@@ -61,14 +73,7 @@ class StoredExport:
     @property
     def source(self) -> dict:
         m = self.manifest
-        return {
-            "id": m["source_id"],
-            "kind": m.get("source_kind", "enkatexport"),
-            "title": m.get("source_title") or f"Forms-export {m.get('original_name', m['file'])}",
-            "publisher": None,
-            "url": None,
-            "note": m.get("note"),
-        }
+        return manifest_source(m, f"Forms-export {m.get('original_name', m['file'])}")
 
 
 def sanitised_csv(export: FormsExport, reference: Reference, round_: int) -> str:

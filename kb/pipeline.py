@@ -20,6 +20,7 @@ it has been.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -114,38 +115,36 @@ def ingest_forms(
     exports_dir: Path = EXPORTS_DIR,
     columns: Path | None = None,
     forums_file: Path = FORUMS_FILE,
+    side: str = "avdelning",
 ) -> dict:
     """Validate a Forms export, store its sanitised copy for the round and rebuild the database.
 
-    Raises InputErrors (nothing written) on bad input. If the rebuild fails, the stored files and the
-    database are left as they were.
+    side "avdelning" (the departments' survey) stores under exports_dir/<round>/, "civilsamhalle" (the
+    organisations' survey, issue 12) under exports_dir/civilsamhalle/<round>/. Raises InputErrors (nothing
+    written) on bad input. If the rebuild fails, the stored files and the database are left as they were.
     """
-    from kb.survey.forms import forms_summary, read_forms_export, recover_interrupted, staged_export
+    from kb.survey.forms import recover_interrupted
 
     recover_interrupted(exports_dir)
+    if side == "civilsamhalle":
+        from ingest.civil_exports import CIVIL_DIR_NAME
+        from kb.survey.civil import civil_summary, read_civil_export, staged_civil_export
+
+        export, options, manifest = read_civil_export(file, round_, columns)
+        with staged_civil_export(export, options, round_, exports_dir / CIVIL_DIR_NAME, manifest):
+            _build(db_path, exports_dir, forums_file)
+        return civil_summary(export, file, round_)
+    from kb.survey.forms import forms_summary, read_forms_export, staged_export
+
     export, reference, manifest = read_forms_export(file, round_, columns)
     with staged_export(export, reference, round_, exports_dir, manifest):
         _build(db_path, exports_dir, forums_file)
     return forms_summary(export, file, round_)
 
 
-def ingest_civil_forms(
-    file: Path,
-    round_: int,
-    db_path: Path = DEFAULT_DB,
-    exports_dir: Path = EXPORTS_DIR,
-    columns: Path | None = None,
-    forums_file: Path = FORUMS_FILE,
-) -> dict:
-    """The organisations' side (issue 12): validate, store the sanitised copy under
-    exports_dir/civilsamhalle/<round>/ and rebuild; bad input raises InputErrors and nothing is written."""
-    from ingest.civil_exports import CIVIL_DIR_NAME
-    from kb.survey.civil import civil_summary, read_civil_export, staged_civil_export
-
-    export, options, manifest = read_civil_export(file, round_, columns)
-    with staged_civil_export(export, options, round_, exports_dir / CIVIL_DIR_NAME, manifest):
-        _build(db_path, exports_dir, forums_file)
-    return civil_summary(export, file, round_)
+def ingest_civil_forms(file: Path, round_: int, *args: Any, **kwargs: Any) -> dict:
+    """ingest_forms for the organisations' side (issue 12)."""
+    return ingest_forms(file, round_, *args, side="civilsamhalle", **kwargs)
 
 
 def reconstruct_round(

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb.coding.codebook import Codebook
+from kb.coding.pipeline import Result
 
 ADD = 0.5
 VETO = 0.0002
@@ -42,33 +43,12 @@ def blend(rule_confidence: float, score: float) -> float:
 
 
 @dataclass
-class Combined:
+class Combined(Result):
     """The predicted themes of one text: rule codings (with model scores) and model-only themes."""
 
-    id: str
-    kind: str | None
-    codings: list[dict[str, Any]] = field(default_factory=list)  # like pipeline.Result.codings
     scores: dict[str, float] = field(default_factory=dict)  # model score per theme ({} without a model)
 
-    @property
-    def themes(self) -> list[dict[str, Any]]:
-        return [c for c in self.codings if not c["negated"]]
-
-    @property
-    def negated(self) -> list[dict[str, Any]]:
-        return [c for c in self.codings if c["negated"]]
-
-    @property
-    def theme_ids(self) -> set[str]:
-        return {c["theme"] for c in self.themes}
-
-    def to_json(self) -> dict[str, Any]:
-        keys = ("theme", "start", "end", "text", "rule", "layer", "confidence", "model_score")
-        return {
-            "id": self.id,
-            "themes": [{k: c.get(k) for k in keys} for c in self.themes],
-            "negated": [{k: c.get(k) for k in keys} for c in self.negated],
-        }
+    JSON_KEYS = (*Result.JSON_KEYS, "model_score")
 
 
 def predict_rows(

@@ -153,12 +153,13 @@ class Result:
     def theme_ids(self) -> set[str]:
         return {c["theme"] for c in self.themes}
 
+    JSON_KEYS = ("theme", "start", "end", "text", "rule", "layer", "confidence")
+
     def to_json(self) -> dict[str, Any]:
-        keys = ("theme", "start", "end", "text", "rule", "layer", "confidence")
         return {
             "id": self.id,
-            "themes": [{k: c[k] for k in keys} for c in self.themes],
-            "negated": [{k: c[k] for k in keys} for c in self.negated],
+            "themes": [{k: c.get(k) for k in self.JSON_KEYS} for c in self.themes],
+            "negated": [{k: c.get(k) for k in self.JSON_KEYS} for c in self.negated],
         }
 
 

@@ -209,8 +209,8 @@ class SqlExecutor(Executor):
         reason = sqlguard.refusal()
         return sqlite3.OperationalError(reason) if reason and not isinstance(error, sqlguard.ResultTooBig) else error
 
-    def _run_page(self, fn, args, kwargs) -> Any:
-        sqlguard.reset()
+    def _call(self, fn, args, kwargs) -> Any:
+        """fn(*args, **kwargs) with SQLite errors translated for readers."""
         try:
             return fn(*args, **kwargs)
         except sqlite3.DatabaseError as error:
@@ -218,6 +218,10 @@ class SqlExecutor(Executor):
             if translated is error:
                 raise
             raise translated from error
+
+    def _run_page(self, fn, args, kwargs) -> Any:
+        sqlguard.reset()
+        return self._call(fn, args, kwargs)
 
     def _run_adhoc(self, budget: Budget, fn, args, kwargs) -> Any:
         remaining = budget.remaining()
@@ -229,12 +233,7 @@ class SqlExecutor(Executor):
         token = self.watchdog.arm(started + remaining)
         _thread.watchdog = self.watchdog
         try:
-            return fn(*args, **kwargs)
-        except sqlite3.DatabaseError as error:
-            translated = self._translate(error)
-            if translated is error:
-                raise
-            raise translated from error
+            return self._call(fn, args, kwargs)
         finally:
             _thread.watchdog = None
             self.watchdog.disarm(token)
