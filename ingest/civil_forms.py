@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.forms import ANONYMOUS, METADATA_COLUMNS, PERSONAL_COLUMNS, resolve_choices
+from ingest.forms import ANONYMOUS, labelled_entity, metadata_role, note_repeated_question, resolve_choices
 from ingest.redact import redact
 from ingest.reference import REFERENCE_DIR, Reference, Resolver, normalise_label
 from ingest.tables import column_name, read_table
@@ -155,17 +155,13 @@ def _classify(headings: list[str], options: CivilOptions, column_map: dict[str, 
         key = normalise_label(heading)
         if not key:
             continue
-        if key in PERSONAL_COLUMNS:
-            roles[index] = ("personal", None)
-        elif key in METADATA_COLUMNS:
-            roles[index] = ("metadata", None)
+        if role := metadata_role(key):
+            roles[index] = role
         elif key in _SINGLE:
             roles[index] = (_SINGLE[key], None)
         elif key.startswith(normalise_label(DEPARTMENT_PREFIX)):
-            label = heading.split(":", 1)[1]
-            department_id = departments.get(label)
+            department_id = labelled_entity(heading, raw, departments, "förvaltning", name, errors)
             if department_id is None:
-                errors.append(InputError(name, 1, raw, departments.unknown_message(label.strip(), "förvaltning")))
                 continue
             roles[index] = ("department", department_id)
         elif key in {normalise_label(k) for k in FREE_TEXT}:
@@ -176,11 +172,7 @@ def _classify(headings: list[str], options: CivilOptions, column_map: dict[str, 
             errors.append(InputError(name, 1, raw or column_name(index), "okänd kolumn" + suggestion
                                      + ": mappa den till en fråga med --columns KARTA.yml, eller ta bort den ur filen"))
             continue
-        role_key = f"{roles[index][0]}:{roles[index][1]}"
-        if roles[index][0] not in {"metadata", "personal"}:
-            if role_key in seen:
-                errors.append(InputError(name, 1, raw, f"samma fråga som kolumn {column_name(seen[role_key])}"))
-            seen[role_key] = index
+        note_repeated_question(roles[index], index, raw, seen, name, errors)
     present = {role for role, _ in roles.values()}
     for heading, role in _REQUIRED:
         if role not in present:

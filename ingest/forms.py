@@ -91,6 +91,36 @@ class FormsExport:
     new_questions: bool = False  # the export has the questions added after 2022
 
 
+def metadata_role(key: str) -> tuple[str, None] | None:
+    """The role of a Forms metadata heading (personal data to drop, or other metadata), else None."""
+    if key in PERSONAL_COLUMNS:
+        return ("personal", None)
+    if key in METADATA_COLUMNS:
+        return ("metadata", None)
+    return None
+
+
+def labelled_entity(heading: str, raw: str, resolver, what: str, name: str, errors: list[InputError]) -> str | None:
+    """The id a "Prefix: name" heading names; an error (row 1, the column) when the name is unknown."""
+    label = heading.split(":", 1)[1]
+    entity_id = resolver.get(label)
+    if entity_id is None:
+        errors.append(InputError(name, 1, raw, resolver.unknown_message(label.strip(), what)))
+    return entity_id
+
+
+def note_repeated_question(
+    role: tuple[str, str | None], index: int, raw: str, seen: dict[str, int], name: str, errors: list[InputError]
+) -> None:
+    """An error when a question (not metadata) has a column already; remembers the column in seen."""
+    if role[0] in {"metadata", "personal"}:
+        return
+    role_key = f"{role[0]}:{role[1]}"
+    if role_key in seen:
+        errors.append(InputError(name, 1, raw, f"samma fråga som kolumn {column_name(seen[role_key])}"))
+    seen[role_key] = index
+
+
 def load_column_map(path: Path | None) -> dict[str, str]:
     """A --columns MAP.yml: {heading in the export: heading in our questionnaire}."""
     if path is None:
@@ -140,17 +170,13 @@ def _classify_headings(
         if not key:
             if raw == "":
                 continue
-        if key in PERSONAL_COLUMNS:
-            roles[index] = ("personal", None)
-        elif key in METADATA_COLUMNS:
-            roles[index] = ("metadata", None)
+        if role := metadata_role(key):
+            roles[index] = role
         elif key == normalise_label(DEPARTMENT):
             roles[index] = ("department", None)
         elif key.startswith(normalise_label(CATEGORY_PREFIX)):
-            label = heading.split(":", 1)[1]
-            category_id = categories.get(label)
+            category_id = labelled_entity(heading, raw, categories, "kategori", name, errors)
             if category_id is None:
-                errors.append(InputError(name, 1, raw, categories.unknown_message(label.strip(), "kategori")))
                 continue
             roles[index] = ("category", category_id)
         elif key == normalise_label(GOAL_AREAS):
@@ -184,11 +210,7 @@ def _classify_headings(
                 )
             )
             continue
-        role_key = f"{roles[index][0]}:{roles[index][1]}"
-        if roles[index][0] not in {"metadata", "personal"}:
-            if role_key in seen:
-                errors.append(InputError(name, 1, raw, f"samma fråga som kolumn {column_name(seen[role_key])}"))
-            seen[role_key] = index
+        note_repeated_question(roles[index], index, raw, seen, name, errors)
     present = {role for role, _ in roles.values()}
     for role, heading in (
         ("department", DEPARTMENT),
