@@ -259,9 +259,9 @@ def reconstruct(round_: int, seed: int, db_path: Path, data_dir: Path | None) ->
     """Rekonstruera svarsrader som återger rapportens tabeller (inte de faktiska svaren).
 
     Ett heltalsprogram (PuLP/CBC) tar fram svar per förvaltning som återger
-    tabell 1-4, 6, 7 och 8 exakt och tabell 5 så nära rapportens egen
+    tabell 1-4 och 6 exakt och tabell 5 så nära rapportens egen
     inkonsekvens tillåter, under de villkor rapporten anger i text
-    (ingest/reconstruction.yml). Resultatet sparas under ingest/data/ÅR/ med
+    (ingest/reconstruction.yml). Tabell 7 och 8 förs över som de är tryckta. Resultatet sparas under ingest/data/ÅR/ med
     källan "rekonstruktion", och databasen byggs om.
 
     Läser ingest/. Skriver databasens datamapp (ingest/data för
@@ -287,7 +287,10 @@ def reconstruct(round_: int, seed: int, db_path: Path, data_dir: Path | None) ->
     for form_id, difference in summary["table5_difference"].items():
         if difference:
             click.echo(f"  {form_id}: {difference:+d}")
-    click.echo(f"  totalt {summary['table5_total_abs']} kryss (rapportens egen skillnad mellan tabell 3 och 5 är 16)")
+    click.echo(
+        f"  totalt {summary['table5_total_abs']} kryss (rapportens egen skillnad mellan tabell 3 och 5 är "
+        f"{summary['report_gap']})"
+    )
     for result in summary["constraints"]:
         click.echo(f"  villkor {result['id']}: {'uppfyllt' if result['holds'] else 'EJ UPPFYLLT'}")
 
