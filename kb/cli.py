@@ -251,11 +251,11 @@ def template_forms(path: Path, round_: int, side: str, force: bool) -> None:
 
 
 @cli.command()
-@click.option("--round", "round_", type=int, default=2022, show_default=True, help="Omgången att rekonstruera.")
-@click.option("--seed", type=int, default=2022, show_default=True, help="Slumpfrö för likvärdiga lösningar.")
+@click.option("--round", "round_", type=int, help="Omgången att rekonstruera (standard: rapportens senaste omgång).")
+@click.option("--seed", type=int, help="Slumpfrö för likvärdiga lösningar (standard: omgångens år).")
 @db_target_option
 @data_dir_option
-def reconstruct(round_: int, seed: int, db_path: Path, data_dir: Path | None) -> None:
+def reconstruct(round_: int | None, seed: int | None, db_path: Path, data_dir: Path | None) -> None:
     """Rekonstruera svarsrader som återger rapportens tabeller (inte de faktiska svaren).
 
     Ett heltalsprogram (PuLP/CBC) tar fram svar per förvaltning som återger
@@ -269,7 +269,12 @@ def reconstruct(round_: int, seed: int, db_path: Path, data_dir: Path | None) ->
     en provkörning med --db någon annanstans ändrar aldrig ingest/data.
     """
     from kb.pipeline import reconstruct_round
+    from kb.survey.reconstruct_round import published_rounds
 
+    round_ = round_ if round_ is not None else max(published_rounds(), default=None)
+    if round_ is None:
+        fail("rapporten har inga publicerade siffror att rekonstruera från")
+    seed = seed if seed is not None else round_
     try:
         with writable_data_dir(db_path, data_dir) as folder:
             summary = reconstruct_round(round_, seed, db_path, folder, forums_file=forums_file_in(folder))

@@ -39,6 +39,11 @@ def reconstructed_export(reconstruction, reference: Reference, figures: list[dic
     )
 
 
+def published_rounds() -> list[int]:
+    """Rounds for which the report's figures (ingest/report) hold published numbers."""
+    return sorted({f["round"] for f in load_published_figures(load_reference()) if f["round"] is not None})
+
+
 def report_gap(figures: list[dict]) -> int:
     """The report's own difference in ticks between Table 3's reported forms and Table 5's, summed."""
 
