@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test build verify lint bench clean chromium
+.PHONY: install serve test build verify lint bench clean chromium mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ test: $(STAMP) chromium
 
 bench: $(STAMP)
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+# issue 20: mutation testing of the modules whose numbers we publish (minutes; not in CI). MODULES=... to narrow.
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet "mutmut>=3.8,<4"
+	$(BIN)/python dev/mutation.py $(MODULES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
