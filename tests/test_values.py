@@ -105,6 +105,7 @@ def test_count_empty_cell_is_no_answer():
         ("1 %", 1.0),  # the sign says percent: not a fraction of 1
         ("1 procent", 1.0),
         ("0,5 %", 0.5),
+        ("0,5 procent", 0.5),  # the word is a sign too
         ("1", 1.0),  # a whole 1 without sign is 1 %, only a written fraction is a share of 1
         ("1,0", 100.0),
         ("1.0", 100.0),
