@@ -24,5 +24,7 @@ def test_notice_follows_the_dbs_rounds(tmp_path, built_db_path, get):
     text = get(make_datasette(path), "/samverkan/collaborations").text
     assert "Svarsraderna för 2031 är en rekonstruktion" in text
     assert "Svarsraderna för 2022" not in text
+    about = get(make_datasette(path), "/om").text
+    assert "Svarsraderna 2031</strong> är en rekonstruktion" in about and "Svarsraderna 2022" not in about
     text = get(make_datasette(built_db_path), "/samverkan/collaborations").text
     assert "Svarsraderna för 2022 är en rekonstruktion" in text
