@@ -146,3 +146,75 @@ def test_metrics_stored(fixture_db):
     stored = {(r[0], r[1]) for r in fixture_db.execute(
         "SELECT source, target FROM graph_edges WHERE round = ? AND kind = 'department-category'", [ROUND])}
     assert stored == {(node_id("department", d), node_id("category", c)) for d, c in ties}
+
+
+def test_graph_metrics_every_row_by_hand(graph):
+    """Every graph-level row on the fixture (4 departments; 15 categories, 14 forms, 17 goal areas).
+
+    Ties: department-category 8, department-form 7 (A info+kunskap, B info+avtal, C avtal, D samarr+dialog),
+    department-goal 6 (A 2, B 1, C 1, D 2). Degree centralisation within a mode: sum(max - d/n_other) / (n - 1).
+    Projection (A-B, A-C, B-C, B-D, C-D): density 5/6; Freeman on it, denominators from the 4-star:
+      degree: 2/3, 1, 1, 2/3 -> sum(max - c) = 2/3; star 3 * 2/3 = 2 -> 1/3
+      betweenness: B and C each on half of A-D's two paths -> 1/2 / 3 pairs = 1/6; A, D 0 -> 1/3 over 3 -> 1/9
+      closeness: A, D 3/4, B, C 1 -> 1/2; star leaves 3/5, centre 1 -> 6/5 -> 5/12
+    """
+    rows = {(r["measure"], r["scope"]): r["value"] for r in graph_metrics(graph, backend="networkx")}
+    expected = {
+        ("two_mode_density", "department-category"): 8 / 60,
+        ("two_mode_density", "department-form"): 7 / 56,
+        ("two_mode_density", "department-goal_area"): 6 / 68,
+        ("two_mode_degree_centralization", "department-category/department"): (4 / 15) / 3,
+        ("two_mode_degree_centralization", "department-category/category"): (37 / 4) / 14,
+        ("two_mode_degree_centralization", "department-form/department"): (1 / 14) / 3,
+        ("two_mode_degree_centralization", "department-form/form"): 5.25 / 13,
+        ("two_mode_degree_centralization", "department-goal_area/department"): (2 / 17) / 3,
+        ("two_mode_degree_centralization", "department-goal_area/goal_area"): 7 / 16,
+        ("density", "department-projection"): 5 / 6,
+        ("freeman_degree_centralization", "department-projection"): 1 / 3,
+        ("freeman_betweenness_centralization", "department-projection"): 1 / 9,
+        ("freeman_closeness_centralization", "department-projection"): 5 / 12,
+    }
+    for key, value in expected.items():
+        assert rows[key] == pytest.approx(value), key
+    assert set(rows) == set(expected) | {("louvain_modularity", "department-projection")}
+    assert -0.5 <= rows["louvain_modularity", "department-projection"] <= 1
+
+
+def test_node_metrics_by_mode_and_portfolio(graph):
+    metrics = node_metrics(graph, backend="networkx")
+    dept = lambda d: metrics[node_id("department", d)]  # noqa: E731
+    # a department's two-mode measures come from the department-category graph only: A works with 1 of 15
+    assert dept(A)["two_mode_degree"] == pytest.approx(1 / 15)
+    assert metrics[node_id("form", "informationsutbyte")]["two_mode_degree"] == pytest.approx(2 / 4)
+    assert metrics[node_id("goal_area", "klimat")]["two_mode_degree"] == pytest.approx(2 / 4)
+    # D: three categories once each -> Gini-Simpson 2/3, Shannon ln 3; A: two forms once each -> ln 2
+    assert dept(D)["gini_simpson_categories"] == pytest.approx(2 / 3)
+    assert dept(D)["shannon_categories"] == pytest.approx(math.log(3))
+    assert dept(A)["shannon_forms"] == pytest.approx(math.log(2)) and dept(A)["shannon_categories"] == 0
+    assert (dept(B)["degree"], dept(B)["weighted_degree"]) == (2 + 2 + 1, 2 + 2 + 1)  # 2 categories, 2 forms, 1 goal
+    assert dept(B)["constraint"] == pytest.approx(68 / 81)
+    numbers = sorted({dept(d)["community"] for d in (A, B, C, D)})
+    assert numbers == list(range(1, len(numbers) + 1))  # numbered 1.. without gaps
+    sizes = [sum(dept(d)["community"] == n for d in (A, B, C, D)) for n in numbers]
+    assert sizes == sorted(sizes, reverse=True)  # 1 is the largest
+    # above the projection limit no projection measure is computed
+    assert "constraint" not in node_metrics(graph, projection_limit=3, backend="networkx")[node_id("department", A)]
+
+
+def test_structural_holes_of_an_isolated_node_is_none():
+    projection = nx.Graph()
+    projection.add_edge("x", "y", weight=2)
+    projection.add_node("alone")
+    holes = structural_holes(projection)
+    assert holes["alone"] == {"constraint": None, "effective_size": None}
+    assert holes["x"] == {"constraint": pytest.approx(1.0), "effective_size": pytest.approx(1.0)}  # one contact
+
+
+def test_betweenness_maximum():
+    from kb.graph.metrics import _betweenness_maximum
+
+    # Borgatti & Halgin: n=2 facing m=2 -> 2 (the path by hand above); a star of 1 facing 3 -> C(3, 2) = 3
+    assert _betweenness_maximum(2, 2) == 2 and _betweenness_maximum(1, 3) == 3
+    # 3 facing 2, by hand: u tied to b1 and b2, a2 to b1, a3 to b2; u lies on b1-b2, a2-b2, a3-b1 and a2-a3
+    # = 4; the formula: s, t = divmod(2, 2) = (1, 0) -> (4 * 4 + 2 * 2 * (0 - 1 - 1) - 0) / 2 = 4
+    assert _betweenness_maximum(3, 2) == 4
