@@ -218,3 +218,44 @@ def test_betweenness_maximum():
     # 3 facing 2, by hand: u tied to b1 and b2, a2 to b1, a3 to b2; u lies on b1-b2, a2-b2, a3-b1 and a2-a3
     # = 4; the formula: s, t = divmod(2, 2) = (1, 0) -> (4 * 4 + 2 * 2 * (0 - 1 - 1) - 0) / 2 = 4
     assert _betweenness_maximum(3, 2) == 4
+
+
+def test_structural_holes_use_the_weights():
+    """Triangle x-y weight 2, y-z 1, x-z 1, worked out by hand (Burt 1992; p_ij = w_ij / sum_k w_ik).
+
+    y: p_yx 2/3, p_yz 1/3; x: p_xy 2/3, p_xz 1/3; z: p_zx = p_zy = 1/2.
+    constraint(y) = (2/3 + p_yz p_zx)^2 + (1/3 + p_yx p_xz)^2 = (5/6)^2 + (5/9)^2 = 325/324 (unweighted: 8/9).
+    effective size(y), m_jq = w_jq / max_k w_jk: j=x: 1 - p_yz m_xz = 1 - 1/3 * 1/2 = 5/6;
+    j=z: 1 - p_yx m_zx = 1 - 2/3 * 1 = 1/3 -> 7/6 (unweighted: 1).
+    """
+    projection = nx.Graph()
+    projection.add_weighted_edges_from([("x", "y", 2), ("y", "z", 1), ("x", "z", 1)])
+    holes = structural_holes(projection)
+    assert holes["y"]["constraint"] == pytest.approx(325 / 324)
+    assert holes["y"]["effective_size"] == pytest.approx(7 / 6)
+
+
+def test_weighted_degree(graph):
+    # C: socialt-foretag and natverk (one form each), avtal-kontrakt (two categories), one goal area
+    c = node_metrics(graph, backend="networkx")[node_id("department", C)]
+    assert (c["degree"], c["weighted_degree"]) == (4, 5)
+
+
+def test_effective_size_agrees_with_networkx_per_node_path():
+    """Second implementation: NetworkX's per-node formula (its all-nodes matrix path is wrong when weighted)."""
+    import random
+
+    from kb.graph.metrics import effective_sizes
+
+    rng = random.Random(3)
+    g = nx.gnp_random_graph(12, 0.4, seed=3)
+    for u, v in g.edges:
+        g[u][v]["weight"] = rng.randint(1, 5)
+    g.add_node(99)
+    ours = effective_sizes(g)
+    reference = nx.effective_size(g, nodes=list(g), weight="weight")
+    for v in g:
+        if v == 99:
+            assert math.isnan(ours[v]) and math.isnan(reference[v])
+        else:
+            assert ours[v] == pytest.approx(reference[v])
