@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install serve test build verify lint bench clean chromium
+.PHONY: install serve test build verify lint bench clean chromium mutation
 
 # `make serve` installs only what serving needs; the test extras (pytest, Playwright, ruff) come with `make test`.
 $(STAMP): pyproject.toml
@@ -46,6 +46,11 @@ test: $(TEST_STAMP) chromium
 
 bench: $(STAMP)
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+# issue 20: mutation testing of the modules whose numbers we publish (minutes; not in CI). MODULES=... to narrow.
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet "mutmut>=3.8,<4"
+	$(BIN)/python dev/mutation.py $(MODULES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

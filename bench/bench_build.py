@@ -12,6 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from readme_figures import report
+
 from ingest.forms import expected_headings
 from ingest.reference import load_reference
 from kb.pipeline import build, ingest_forms
@@ -40,28 +42,30 @@ def synthetic_export(path: Path, rows: int, round_: int, seed: int = 1) -> None:
             writer.writerow([row[h] for h in headings])
 
 
-def timed(label: str, function, *args, **kwargs):
+def timed(label: str, key: str, function, *args, **kwargs):
     started = time.perf_counter()
     result = function(*args, **kwargs)
-    print(f"{label}: {time.perf_counter() - started:.2f} s")
+    report(label, time.perf_counter() - started, "s", key)
     return result
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        timed("kb build (committed inputs, incl. the 2022 round)", build, tmp_path / "kb.db")
+        timed("kb build (committed inputs, incl. the 2022 round)", "`kb build` on the committed inputs", build,
+              tmp_path / "kb.db")
         from kb.core.db import open_db
 
-        timed("kb verify", verify, open_db(tmp_path / "kb.db"))
+        timed("kb verify", "`kb verify`", verify, open_db(tmp_path / "kb.db"))
         export = tmp_path / "big.csv"
         synthetic_export(export, 2000, 2030)
         exports_dir = tmp_path / "data"
         exports_dir.mkdir()
-        timed("kb ingest forms, 2 000 synthetic responses (parse + store + full rebuild)", ingest_forms,
+        timed("kb ingest forms, 2 000 synthetic responses (parse + store + full rebuild)",
+              "`kb ingest forms`, 2,000 synthetic responses", ingest_forms,
               export, 2030, tmp_path / "kb.db", exports_dir)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory: {peak:.0f} MiB")
+    report("peak memory", peak, "MiB", "`kb ingest forms`, 2,000 synthetic responses", index=3, digits=0)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from readme_figures import report  # noqa: E402
+
 from kb.coding.codebook import load_codebook  # noqa: E402
 from kb.coding.combine import predict_rows  # noqa: E402
 from kb.coding.evaluate import evaluate_file  # noqa: E402
@@ -49,6 +51,8 @@ def main() -> None:
     print(f"nlp.pipe (batch 1000): {len(data) / pipe_s:,.0f} svar/s ({pipe_s:.2f} s för {len(data)} svar); "
           f"per CPU-sekund {len(data) / pipe_cpu:,.0f} svar/s")
     print(f"ett anrop per svar:    {len(data) / single_s:,.0f} svar/s ({single_s:.2f} s)")
+    report("  nlp.pipe", len(data) / pipe_s, "svar/s", "coding 20,000 answers", index=0, digits=0)
+    report("  ett anrop per svar", len(data) / single_s, "svar/s", "coding 20,000 answers", index=1, digits=0)
 
     codebook = load_codebook()
     predict_rows(data[:200], codebook, "regler", nlp)  # warm up (loads the model)
@@ -77,6 +81,8 @@ def main() -> None:
                 cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
             print(f"`kb code predict` på {n} svar inkl. uppstart: {min(times):.2f} s (bäst av 3; alla: "
                   f"{', '.join(f'{t:.2f}' for t in times)}); CPU-tid {min(cpus):.2f} s")
+            if n == 70:
+                report("  kb code predict, 70 svar", min(times), "s", "`kb code predict` on 70 answers")
 
     real = ROOT / "tests" / "data" / "real_statements.csv"
     for split in ("tune", "test"):

@@ -142,6 +142,8 @@ def _sentence_initial(text: str, start: int) -> bool:
 def _protected_spans(text: str, keep: tuple[str, ...]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for phrase in keep:
+        if phrase not in text:  # the same result (the pattern is the literal phrase), without building a regex
+            continue
         for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
             if not any(s < match.end() and match.start() < e for s, e in spans):
                 spans.append(match.span())

@@ -251,17 +251,17 @@ def template_forms(path: Path, round_: int, side: str, force: bool) -> None:
 
 
 @cli.command()
-@click.option("--round", "round_", type=int, default=2022, show_default=True, help="Omgången att rekonstruera.")
-@click.option("--seed", type=int, default=2022, show_default=True, help="Slumpfrö för likvärdiga lösningar.")
+@click.option("--round", "round_", type=int, help="Omgången att rekonstruera (standard: rapportens senaste omgång).")
+@click.option("--seed", type=int, help="Slumpfrö för likvärdiga lösningar (standard: omgångens år).")
 @db_target_option
 @data_dir_option
-def reconstruct(round_: int, seed: int, db_path: Path, data_dir: Path | None) -> None:
+def reconstruct(round_: int | None, seed: int | None, db_path: Path, data_dir: Path | None) -> None:
     """Rekonstruera svarsrader som återger rapportens tabeller (inte de faktiska svaren).
 
     Ett heltalsprogram (PuLP/CBC) tar fram svar per förvaltning som återger
-    tabell 1-4, 6, 7 och 8 exakt och tabell 5 så nära rapportens egen
+    tabell 1-4 och 6 exakt och tabell 5 så nära rapportens egen
     inkonsekvens tillåter, under de villkor rapporten anger i text
-    (ingest/reconstruction.yml). Resultatet sparas under ingest/data/ÅR/ med
+    (ingest/reconstruction.yml). Tabell 7 och 8 förs över som de är tryckta. Resultatet sparas under ingest/data/ÅR/ med
     källan "rekonstruktion", och databasen byggs om.
 
     Läser ingest/. Skriver databasens datamapp (ingest/data för
@@ -269,7 +269,12 @@ def reconstruct(round_: int, seed: int, db_path: Path, data_dir: Path | None) ->
     en provkörning med --db någon annanstans ändrar aldrig ingest/data.
     """
     from kb.pipeline import reconstruct_round
+    from kb.survey.reconstruct_round import published_rounds
 
+    round_ = round_ if round_ is not None else max(published_rounds(), default=None)
+    if round_ is None:
+        fail("rapporten har inga publicerade siffror att rekonstruera från")
+    seed = seed if seed is not None else round_
     try:
         with writable_data_dir(db_path, data_dir) as folder:
             summary = reconstruct_round(round_, seed, db_path, folder, forums_file=forums_file_in(folder))
@@ -287,7 +292,10 @@ def reconstruct(round_: int, seed: int, db_path: Path, data_dir: Path | None) ->
     for form_id, difference in summary["table5_difference"].items():
         if difference:
             click.echo(f"  {form_id}: {difference:+d}")
-    click.echo(f"  totalt {summary['table5_total_abs']} kryss (rapportens egen skillnad mellan tabell 3 och 5 är 16)")
+    click.echo(
+        f"  totalt {summary['table5_total_abs']} kryss (rapportens egen skillnad mellan tabell 3 och 5 är "
+        f"{summary['report_gap']})"
+    )
     for result in summary["constraints"]:
         click.echo(f"  villkor {result['id']}: {'uppfyllt' if result['holds'] else 'EJ UPPFYLLT'}")
 

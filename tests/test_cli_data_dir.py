@@ -73,7 +73,7 @@ def test_reconstruct_with_db_elsewhere_stores_beside_it(tmp_path, monkeypatch):
     reference = load_reference()
     (stored,) = load_stored_exports(reference)
     summary = {"collaborations": 1, "goal_areas": 1, "departments": 9, "status": "Optimal",
-               "table5_difference": {}, "table5_total_abs": 16, "constraints": []}
+               "table5_difference": {}, "table5_total_abs": 16, "report_gap": 16, "constraints": []}
     monkeypatch.setattr(kb.survey.reconstruct_round, "reconstruct",
                         lambda round_, seed: (stored.export, reference, dict(stored.manifest), summary))
     repository = fingerprint()

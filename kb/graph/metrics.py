@@ -22,7 +22,8 @@ Formulas and references (n_A, n_B: sizes of the two modes; deg: number of ties):
 - Burt's constraint c_i = sum_j (p_ij + sum_q p_iq p_qj)^2 and effective size
   sum_j (1 - sum_q p_iq m_jq) on the weighted projection (Burt 1992, "Structural Holes"). On the
   two-mode graph itself they collapse to 1/degree and degree (no ties among a node's neighbours), so
-  they are computed on the projection only, for all nodes in one call (NetworkX's matrix path).
+  they are computed on the projection only, for all nodes at once (effective size with our own matrix code:
+  NetworkX's all-nodes weighted path is wrong, see ``effective_sizes``).
 - Backends: NetworkX by default; igraph (optional extra ``fast``, kb.graph.metrics_igraph) for exact two-mode
   betweenness and closeness and for Leiden communities (Traag, Waltman & van Eck 2019, same modularity
   objective, seeded). ``backend`` = "networkx" | "igraph" | "auto", else ``KB_GRAPH_BACKEND``, else "auto":
@@ -220,10 +221,34 @@ def communities(
     return membership, modularity
 
 
+def effective_sizes(projection: nx.Graph) -> dict[str, float]:
+    """Burt's weighted effective size of every node: sum_j (1 - sum_q p_iq m_jq), NaN for an isolated node.
+
+    Computed here with dense matrices instead of ``nx.effective_size(G, weight=...)``: NetworkX's all-nodes
+    matrix path (3.x with SciPy sparse arrays) divides by the row maxima along the wrong axis, so its
+    weighted result is wrong (triangle x-y 2, y-z 1, x-z 1: 4/3 for y instead of 7/6; issue 20, found by
+    the hand-computed test). Its per-node path agrees with this one.
+    """
+    import numpy as np
+
+    nodes = list(projection)
+    mutual = nx.to_numpy_array(projection, nodelist=nodes, weight="weight")
+    mutual = mutual + mutual.T
+    np.fill_diagonal(mutual, 0.0)
+    sums, maxima = mutual.sum(axis=1), mutual.max(axis=1, initial=0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.nan_to_num(mutual / sums[:, None])  # p_iq = share of i's ties to q
+        m = np.nan_to_num(mutual / maxima[:, None])  # m_jq = j's tie to q over j's strongest tie
+    redundancy = 1.0 - p @ m.T
+    size = ((mutual > 0) * redundancy).sum(axis=1)
+    size[sums == 0] = float("nan")
+    return dict(zip(nodes, size.tolist(), strict=True))
+
+
 def structural_holes(projection: nx.Graph) -> dict[str, dict[str, float | None]]:
-    """Burt's constraint and effective size of every node of the weighted projection, in one call each."""
+    """Burt's constraint (NetworkX) and effective size (``effective_sizes``) of every node of the projection."""
     constraint = nx.constraint(projection, weight="weight")
-    size = nx.effective_size(projection, weight="weight")
+    size = effective_sizes(projection)
 
     def clean(x: float) -> float | None:
         return None if x is None or math.isnan(x) else x

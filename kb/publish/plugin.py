@@ -16,7 +16,7 @@ are wired here:
 - handle_exception: a value or result too big, a query over its time budget, a refused function: a Swedish 400,
   not a 500.
 - extra_template_vars: `reconstruction_notice` (true where reconstructed response rows are shown) and
-  `has_reconstruction` (the database holds any).
+  `has_reconstruction` (the database holds any) and `reconstructed_rounds` (their years, from the db).
 """
 
 from __future__ import annotations
@@ -337,23 +337,29 @@ def handle_exception(datasette, request, exception):
     return inner
 
 
-_has_reconstruction: dict[tuple[int, str], bool] = {}
+_reconstructed_rounds: dict[tuple[int, str], list[int]] = {}
 
 
-async def database_has_reconstruction(datasette, database: str) -> bool:
-    """Whether a database holds rows from a source of kind `rekonstruktion` (cached: the db is immutable)."""
+async def reconstructed_rounds(datasette, database: str) -> list[int]:
+    """Rounds whose responses come from a source of kind `rekonstruktion` (cached: the db is immutable)."""
     key = (id(datasette), database)
-    if key not in _has_reconstruction:
+    if key not in _reconstructed_rounds:
         db = datasette.get_database(database)
-        found = False
+        found: list[int] = []
         if await db.table_exists("responses") and await db.table_exists("sources"):
             rows = await db.execute(
-                "SELECT 1 FROM responses WHERE source_id IN (SELECT id FROM sources WHERE kind = 'rekonstruktion') "
-                "LIMIT 1"
+                "SELECT DISTINCT round FROM responses WHERE source_id IN "
+                "(SELECT id FROM sources WHERE kind = 'rekonstruktion') ORDER BY round"
             )
-            found = bool(rows.rows)
-        _has_reconstruction[key] = found
-    return _has_reconstruction[key]
+            found = [r[0] for r in rows.rows]
+        _reconstructed_rounds[key] = found
+    return _reconstructed_rounds[key]
+
+
+def swedish_list(items: list) -> str:
+    """"2022", "2022 och 2023", "2021, 2022 och 2023"."""
+    words = [str(i) for i in items]
+    return " och ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
 
 
 def mentions_reconstructed(text: str | None) -> bool:
@@ -367,8 +373,9 @@ def extra_template_vars(datasette, database, table, view_name, request):
         names = [n for n in datasette.databases if n != "_internal"]
         database_name = database or (names[0] if len(names) == 1 else None)
         if database_name is None or database_name not in datasette.databases:
-            return {"has_reconstruction": False, "reconstruction_notice": False}
-        has = await database_has_reconstruction(datasette, database_name)
+            return {"has_reconstruction": False, "reconstruction_notice": False, "reconstructed_rounds": ""}
+        rounds = await reconstructed_rounds(datasette, database_name)
+        has = bool(rounds)
         notice = False
         if has and request is not None:
             parts = [p for p in request.path.split("/") if p]
@@ -378,6 +385,8 @@ def extra_template_vars(datasette, database, table, view_name, request):
             elif name:
                 query = await datasette.get_canned_query(database_name, name, None)
                 notice = bool(query) and mentions_reconstructed(query.get("sql"))
-        return {"has_reconstruction": has, "reconstruction_notice": notice}
+        return {
+            "has_reconstruction": has, "reconstruction_notice": notice, "reconstructed_rounds": swedish_list(rounds)
+        }
 
     return inner

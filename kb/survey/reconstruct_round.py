@@ -39,6 +39,24 @@ def reconstructed_export(reconstruction, reference: Reference, figures: list[dic
     )
 
 
+def published_rounds() -> list[int]:
+    """Rounds for which the report's figures (ingest/report) hold published numbers."""
+    return sorted({f["round"] for f in load_published_figures(load_reference()) if f["round"] is not None})
+
+
+def report_gap(figures: list[dict]) -> int:
+    """The report's own difference in ticks between Table 3's reported forms and Table 5's, summed."""
+
+    def total(table_no: int, measure: str) -> int:
+        return sum(
+            int(f["value"] or 0)
+            for f in figures
+            if f["table_no"] == table_no and f["measure"] == measure and f["row_id"] != "kommuntotal"
+        )
+
+    return abs(total(3, "reported_forms") - total(5, "reported"))
+
+
 def reconstruct(round_: int, seed: int) -> tuple[FormsExport, Reference, dict, dict]:
     """Solve and check independently; returns the export, its reference, its manifest and a summary.
 
@@ -79,6 +97,7 @@ def reconstruct(round_: int, seed: int) -> tuple[FormsExport, Reference, dict, d
         },
     }
     summary = {
+        "report_gap": report_gap(figures),
         "departments": len(export.responses),
         "collaborations": len(reconstruction.collaborations),
         "goal_areas": len(reconstruction.goal_areas),

@@ -31,7 +31,10 @@ def test_predict_json_in_input_order(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert [d["id"] for d in data] == ["b", "a", "c"]
-    assert data[0]["themes"][0] | {} == data[0]["themes"][0]
+    first = data[0]["themes"][0]
+    # the span points into the input text: "Tiden räcker inte." starts the answer
+    assert (first["start"], first["text"]) == (0, "Tiden räcker inte."[first["start"]:first["end"]])
+    assert first["end"] > first["start"]
     assert set(data[0]["themes"][0]) == {"theme", "start", "end", "text", "rule", "layer", "confidence", "model_score"}
     assert 0.0 <= data[0]["themes"][0]["model_score"] <= 1.0  # the trained second opinion is there
     assert data[0]["themes"][0]["theme"] == "tid" and data[1]["themes"] == []

@@ -8,6 +8,24 @@ from kb.coding.evaluate import evaluate_file, read_gold
 
 HERE = Path(__file__).parent
 
+# The README's quality table (micro P / R / F1, two decimals). The rules are deterministic: two runs of each
+# set give identical scores (measured noise 0), so each threshold is the claim minus half a unit of the
+# printed second decimal (0.005), i.e. exactly "rounds to at least the README's figure".
+README_CLAIMS = {
+    "gold": (0.98, 0.99, 0.99),
+    "dev": (0.96, 0.99, 0.98),
+    "heldout": (0.96, 0.88, 0.91),
+    "unseen": (0.77, 0.85, 0.81),
+}
+ROUNDING = 0.005
+
+
+def _assert_claims(result: dict, name: str) -> None:
+    micro = result["micro"]
+    got = (micro["precision"], micro["recall"], micro["f1"])
+    for measure, value, claim in zip(("precision", "recall", "f1"), got, README_CLAIMS[name], strict=True):
+        assert value >= claim - ROUNDING, f"{name}: {measure} {value:.4f} below the README's {claim}"
+
 
 def test_gold_set_is_large_and_valid(codebook):
     gold = read_gold(HERE / "gold.csv", codebook.ids)
@@ -19,13 +37,14 @@ def test_gold_set_is_large_and_valid(codebook):
 
 def test_quality_targets(codebook, nlp):
     result = evaluate_file(HERE / "gold.csv", codebook, nlp)
-    assert result["micro"]["f1"] >= 0.85
+    _assert_claims(result, "gold")
     weak = [r["theme"] for r in result["themes"] if r["support"] >= 5 and (r["f1"] or 0) < 0.6]
     assert weak == []
 
 
-def test_heldout_file_is_valid(codebook):
-    assert len(read_gold(HERE / "heldout.csv", codebook.ids)) >= 60
+def test_heldout_file_is_valid_and_scored(codebook, nlp):
+    assert len(read_gold(HERE / "heldout.csv", codebook.ids)) == 65
+    _assert_claims(evaluate_file(HERE / "heldout.csv", codebook, nlp), "heldout")
 
 
 def test_dev_set_is_valid_and_coded_well(codebook, nlp):
@@ -34,8 +53,7 @@ def test_dev_set_is_valid_and_coded_well(codebook, nlp):
     assert len(dev) >= 100
     assert sum(1 for g in dev if not g["themes"]) >= 10
     result = evaluate_file(HERE / "dev.csv", codebook, nlp)
-    assert result["micro"]["recall"] >= 0.85
-    assert result["micro"]["precision"] >= 0.85
+    _assert_claims(result, "dev")
 
 
 def test_paraphrases_without_keywords(nlp):
@@ -59,9 +77,10 @@ def test_paraphrases_without_keywords(nlp):
 def test_answers_written_by_someone_who_never_saw_the_codebook(codebook, nlp):
     """unseen.csv: 120 answers written and coded by hand without seeing the patterns or the other sets.
 
-    Scored first at micro-F1 0.80 (P 0.76, R 0.85) with codebook 2024.2; this guards against regressions.
+    Scored first at micro-F1 0.80 (P 0.76, R 0.85) with codebook 2024.2; now 0.81 (P 0.77, R 0.85), the
+    README's figure, which this holds.
     """
     unseen = read_gold(HERE / "unseen.csv", codebook.ids)
     assert len(unseen) == 120
     result = evaluate_file(HERE / "unseen.csv", codebook, nlp)
-    assert result["micro"]["f1"] >= 0.78
+    _assert_claims(result, "unseen")

@@ -1,0 +1,37 @@
+"""bench/readme_figures.py: finds the README's figure for each key the bench scripts use."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+
+from kb.core.paths import ROOT
+
+spec = importlib.util.spec_from_file_location("readme_figures", ROOT / "bench" / "readme_figures.py")
+readme_figures = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(readme_figures)
+
+TABLE = """
+| what | result | target |
+| --- | --- | --- |
+| `kb build` on the inputs | 1.3 s (1.27-1.39 s) | |
+| coding 20,000 answers | 17,996 / 17,604 answers/s | ≥ 10,000 |
+"""
+
+
+def test_figure_by_key_and_index():
+    assert readme_figures.readme_figure("`kb build`", text=TABLE) == 1.3
+    assert readme_figures.readme_figure("`kb build`", 2, text=TABLE) == 1.39
+    assert readme_figures.readme_figure("coding 20,000", 1, text=TABLE) == 17604.0
+    assert readme_figures.readme_figure("coding 20,000", 5, text=TABLE) is None
+    assert readme_figures.readme_figure("no such row", text=TABLE) is None
+
+
+def test_every_key_the_bench_scripts_use_has_a_readme_figure():
+    keys = []
+    for script in sorted((ROOT / "bench").glob("bench_*.py")):
+        source = script.read_text(encoding="utf-8")
+        keys += re.findall(r'"((?:`kb |coding 20,000 answers|national synthetic data)[^"{]*)"', source)
+    assert len(keys) >= 6
+    missing = [k for k in keys if readme_figures.readme_figure(k) is None]
+    assert missing == []
