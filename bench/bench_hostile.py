@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
@@ -30,6 +28,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench_serve import free_port, start  # noqa: E402 - the same server start-up as the serve bench
 
 from kb.core.paths import DEFAULT_DB  # noqa: E402
 
@@ -71,30 +71,6 @@ SERVER = (
     "serve(Path(sys.argv[1]), port=int(sys.argv[2]), trusted_proxies=['127.0.0.1'])"
 )
 TIMING = re.compile(r"sql;dur=(\d+)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(db: Path, port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(db), str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/", timeout=1, trust_env=False).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"servern på port {port} startade inte")
 
 
 def cuts(values: list[float]) -> tuple[float, float, float]:
@@ -160,7 +136,7 @@ def main() -> int:
         print(f"Databasen {args.db} finns inte: kör `kb build` först.", file=sys.stderr)
         return 2
     port = free_port()
-    process = start(args.db.resolve(), port)
+    process = start(SERVER, args.db.resolve(), port, [])
     counter = [0]
     try:
         base = f"http://127.0.0.1:{port}"
