@@ -6,6 +6,7 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from kb.core.errors import InputError, InputErrors
 
@@ -70,3 +71,18 @@ def read_gold(path: Path, theme_ids: Iterable[str], split: str | None = None) ->
     if errors:
         raise InputErrors(errors)
     return out
+
+
+# Publishers that appear under two domain names count as one source (SKL became SKR in 2019).
+SOURCE_ALIASES = {"skl.se": "skr.se"}
+
+
+def source_key(url: str) -> str:
+    """The source a real statement comes from: the registered domain of its URL (last two labels).
+
+    The unit of the real-statement set's tune/test split and of cross-validation folds, so that no
+    publisher's wording is on both sides.
+    """
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    key = ".".join(host.split(".")[-2:])
+    return SOURCE_ALIASES.get(key, key)

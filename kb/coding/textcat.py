@@ -57,13 +57,17 @@ def _analyses(rule_nlp, texts: list[str]) -> list[list[Any]]:
     return out
 
 
-def _hand_examples(codebook: Codebook) -> list[tuple[str, str | None, dict[str, float]]]:
+def _hand_examples(
+    codebook: Codebook, exclude_ids: frozenset[str] = frozenset()
+) -> list[tuple[str, str | None, dict[str, float]]]:
     from kb.coding.goldfile import read_gold
 
     kinds = codebook.kind_of()
     out = []
     for path, split in HAND_SETS:
         for g in read_gold(path, codebook.ids, split):
+            if g["id"] in exclude_ids:
+                continue
             cats = {t: float(t in g["themes"]) for t in codebook.ids if g["kind"] in (None, kinds[t])}
             out.append((g["text"], g["kind"], cats))
     return out
@@ -95,9 +99,11 @@ def _db_examples(codebook: Codebook, db_path: Path | None, rule_nlp) -> list[tup
     return [(text, kind, cats[sid]) for sid, text, kind in rows if cats[sid]]
 
 
-def training_data(codebook: Codebook, rule_nlp, db_path: Path | None = None) -> list[tuple[str, dict[str, float]]]:
-    """(feature text, cats) pairs in a fixed order."""
-    examples = _hand_examples(codebook) + _db_examples(codebook, db_path, rule_nlp)
+def training_data(
+    codebook: Codebook, rule_nlp, db_path: Path | None = None, exclude_ids: Iterable[str] = ()
+) -> list[tuple[str, dict[str, float]]]:
+    """(feature text, cats) pairs in a fixed order; ``exclude_ids`` leaves hand-coded rows out (cross-validation)."""
+    examples = _hand_examples(codebook, frozenset(exclude_ids)) + _db_examples(codebook, db_path, rule_nlp)
     texts = [features(a) for a in _analyses(rule_nlp, [t for t, _, _ in examples])]
     return [(text, cats) for text, (_, _, cats) in zip(texts, examples, strict=True)]
 
