@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kb.coding.codebook import DEFAULT_CODEBOOK, load_codebook  # noqa: E402
+from kb.coding.evaluate import by_confidence  # noqa: E402
 from kb.coding.goldfile import read_gold, source_key  # noqa: E402
 
 REAL = ROOT / "tests" / "data" / "real_statements.csv"
@@ -70,12 +71,16 @@ def main() -> None:
     gold = {g["id"]: g for g in read_gold(REAL, codebook.ids, "tune")}
     # per statement: gold themes, rule codings (theme, model score), model scores per theme
     coded: list[tuple[set[str], list[tuple[str, float]], dict[str, float]]] = []
+    fold_gold, fold_results = [], []
     for held_out in folds(tune_rows, args.folds):
         data = training_data(codebook, rule_nlp, args.db if args.db.exists() else None, exclude_ids=held_out)
         model = train(codebook, rule_nlp, data)
         ids = sorted(held_out)
         rows = [(i, gold[i]["text"], gold[i]["kind"]) for i in ids]
-        for i, result in zip(ids, predict_rows(rows, codebook, "regler", nlp=rule_nlp, model=model), strict=True):
+        results = predict_rows(rows, codebook, "regler", nlp=rule_nlp, model=model)
+        fold_gold += [gold[i] for i in ids]
+        fold_results += results
+        for i, result in zip(ids, results, strict=True):
             hits = [(c["theme"], c.get("model_score", 1.0)) for c in result.themes]
             coded.append((gold[i]["themes"], hits, result.scores))
 
@@ -97,6 +102,13 @@ def main() -> None:
             print(f"| {veto:g} | {add:g} | {p:.3f} | {r:.3f} | {f1:.3f} |")
     best = max(results)
     print(f"best F1 {best[0]:.3f} at VETO {best[1]:g}, ADD {best[2]:g} (rules alone {rules[2]:.3f})")
+    print("\nRule themes by blended confidence (models retrained without the fold):")
+    print("| confidence | themes | right | precision |")
+    print("| --- | ---: | ---: | ---: |")
+    for band in by_confidence(fold_gold, fold_results):
+        upper = "" if band["to"] is None else f"{band['to']:.2f}"
+        precision = "–" if band["precision"] is None else f"{band['precision']:.2f}"
+        print(f"| {band['from']:.2f}–{upper} | {band['themes']} | {band['correct']} | {precision} |")
 
 
 if __name__ == "__main__":

@@ -205,11 +205,19 @@ def train_cmd(db_path: Path) -> None:
     show_default="$KB_CODER eller $USER",
     help="Ditt namn eller dina initialer; databasen sparar bara en pseudonym (granskare-N).",
 )
+@click.option(
+    "--under",
+    type=click.FloatRange(0.0, 1.0, max_open=False),
+    default=None,
+    metavar="SÄKERHET",
+    help="Granska bara förslag med lägre säkerhet än detta, t.ex. 0.7: på verklig text var förslag med "
+    "säkerhet 0,70 eller mer rätt i 85-88 % av fallen (README, issue 13).",
+)
 @db_option
-def review(coder: str, db_path: Path) -> None:
+def review(coder: str, under: float | None, db_path: Path) -> None:
     """Granska maskinens förslag i terminalen: acceptera, avvisa, lägg till tema, hoppa över, ångra.
 
-    Läser --db. Skriver besluten i --db och, för standarddatabasen, också i
+    Minst säkra förslag först. Läser --db. Skriver besluten i --db och, för standarddatabasen, också i
     ingest/data/coding_decisions.csv (följer med vid `kb build`).
     """
     from kb.coding.review import run_review
@@ -224,7 +232,7 @@ def review(coder: str, db_path: Path) -> None:
     ensure_coding_schema(db)
     coder = _pseudonym(db, coder)
     try:
-        counts = run_review(db, coder)
+        counts = run_review(db, coder, under=under)
     finally:  # also after Ctrl-C or end of input: decisions already made must reach the decisions file
         _save_decisions(db, db_path)
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))

@@ -55,6 +55,35 @@ def score(gold: list[dict[str, Any]], predicted: dict[str, set[str]], themes: li
     }
 
 
+# Confidence bands for "how far can I trust a proposal": lower bounds, highest first.
+CONFIDENCE_BANDS = (0.85, 0.7, 0.5, 0.0)
+
+
+def by_confidence(gold: list[dict[str, Any]], results: list[Any]) -> list[dict[str, Any]]:
+    """Precision of the predicted themes per confidence band (a theme's confidence: its best coding's)."""
+    truth = {g["id"]: g["themes"] for g in gold}
+    items = []
+    for r in results:
+        best: dict[str, float] = {}
+        for c in r.themes:
+            best[c["theme"]] = max(best.get(c["theme"], 0.0), c["confidence"])
+        items += [(conf, theme in truth[r.id]) for theme, conf in best.items()]
+    bands, upper = [], None
+    for lower in CONFIDENCE_BANDS:
+        inside = [ok for conf, ok in items if conf >= lower and (upper is None or conf < upper)]
+        bands.append(
+            {
+                "from": lower,
+                "to": upper,
+                "themes": len(inside),
+                "correct": sum(inside),
+                "precision": sum(inside) / len(inside) if inside else None,
+            }
+        )
+        upper = lower
+    return bands
+
+
 def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
@@ -72,18 +101,14 @@ def evaluate_file(
     codebook = codebook or load_codebook(DEFAULT_CODEBOOK)
     gold = read_gold(path, codebook.ids, split)
     rows = [(g["id"], g["text"], g["kind"]) for g in gold]
-    if method == "regler":
-        from kb.coding.pipeline import code_texts, load_pipeline
+    from kb.coding.combine import predict_rows
 
-        nlp = nlp or load_pipeline(codebook)
-        predicted = {r.id: r.theme_ids for r in code_texts(nlp, rows)}
-    else:
-        from kb.coding.combine import predict_rows
-
-        predicted = {r.id: r.theme_ids for r in predict_rows(rows, codebook, method=method, nlp=nlp)}
+    results = predict_rows(rows, codebook, method=method, nlp=nlp)
+    predicted = {r.id: r.theme_ids for r in results}
     result = score(gold, predicted, [(t.id, t.kind) for t in codebook.themes])
     result["split"] = split
     result["method"] = method
+    result["by_confidence"] = by_confidence(gold, results)
     result["errors"] = [
         {
             "id": g["id"],
@@ -115,6 +140,16 @@ def format_table(result: dict[str, Any]) -> str:
     m, a = result["micro"], result["macro"]
     lines.append(f"| **mikro** | | {f(m['precision'])} | {f(m['recall'])} | {f(m['f1'])} | | |")
     lines.append(f"| **makro** | | {f(a['precision'])} | {f(a['recall'])} | {f(a['f1'])} | | |")
+    if result.get("by_confidence"):
+        lines += ["", "| säkerhet | föreslagna teman | rätt | precision |", "| --- | ---: | ---: | ---: |"]
+        for b in result["by_confidence"]:
+            if b["to"] is None:
+                band = f"≥ {b['from']:.2f}"
+            elif b["from"] == 0:
+                band = f"< {b['to']:.2f}"
+            else:
+                band = f"{b['from']:.2f}–{b['to']:.2f}"
+            lines.append(f"| {band} | {b['themes']} | {b['correct']} | {f(b['precision'])} |")
     lines.append("")
     where = f" (split {result['split']})" if result.get("split") else ""
     method = f", metod {result['method']}" if result.get("method", "regler") != "regler" else ""

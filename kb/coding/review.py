@@ -34,17 +34,25 @@ _UNJUDGED = """
 """
 
 
-def next_proposal(db: sqlite_utils.Database, skipped: set[str], coder: str = "") -> dict[str, Any] | None:
+def _below(under: float | None) -> str:
+    return "" if under is None else " AND (c.confidence IS NULL OR c.confidence < :under)"
+
+
+def next_proposal(
+    db: sqlite_utils.Database, skipped: set[str], coder: str = "", under: float | None = None
+) -> dict[str, Any] | None:
     """The least confident machine proposal the coder has not judged and has not skipped in this session.
 
     Ordered by uncertainty: lowest confidence first (rule layer blended with the model's score, see
-    kb.coding.combine), then by statement and position.
+    kb.coding.combine), then by statement and position. With ``under``, only proposals whose confidence
+    is below it (the rest are left as they are).
     """
     for row in db.query(
         "SELECT c.*, s.text AS statement_text, s.kind AS statement_kind, t.label "
         "FROM codings c JOIN statements s ON s.id = c.statement_id LEFT JOIN themes t ON t.id = c.theme_id "
-        f"WHERE {_UNJUDGED} ORDER BY c.confidence IS NULL, c.confidence, c.statement_id, c.start, c.theme_id",
-        {"coder": coder},
+        f"WHERE {_UNJUDGED}{_below(under)} "
+        "ORDER BY c.confidence IS NULL, c.confidence, c.statement_id, c.start, c.theme_id",
+        {"coder": coder, "under": under},
     ):
         if row["id"] not in skipped:
             return row
@@ -56,16 +64,19 @@ def run_review(
     coder: str,
     prompt: Callable[[str], str] | None = None,
     echo: Callable[[str], None] = click.echo,
+    under: float | None = None,
 ) -> dict[str, int]:
-    """Run the review loop until nothing is left or the coder quits; returns counts."""
+    """Run the review loop until nothing is left (below ``under``, if given) or the coder quits; returns counts."""
     prompt = prompt or (lambda label: click.prompt(label, default="s", show_default=False))
     theme_ids = [r[0] for r in db.execute("SELECT id FROM themes WHERE is_group = 0 ORDER BY kind, position")]
     counts = {"accepterade": 0, "avvisade": 0, "tillagda": 0, "ångrade": 0}
     skipped: set[str] = set()
-    left = db.execute(f"SELECT COUNT(*) FROM codings c WHERE {_UNJUDGED}", {"coder": coder}).fetchone()[0]
-    echo(f"{left} förslag att granska. {HELP}")
+    params = {"coder": coder, "under": under}
+    left = db.execute(f"SELECT COUNT(*) FROM codings c WHERE {_UNJUDGED}{_below(under)}", params).fetchone()[0]
+    limit = "" if under is None else f" med säkerhet under {under:.2f}"
+    echo(f"{left} förslag{limit} att granska. {HELP}")
     while True:
-        row = next_proposal(db, skipped, coder)
+        row = next_proposal(db, skipped, coder, under)
         if row is None:
             echo("Inga fler förslag att granska.")
             break

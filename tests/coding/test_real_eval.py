@@ -19,14 +19,14 @@ from kb.coding.evaluate import evaluate_file, read_gold
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "tests" / "data" / "real_statements.csv"
 MARGIN = 0.05
-# Reported in README.md, "Kodning på verklig text (issue 13)" (rules, codebook 2026.1, test split).
-CLAIM_TEST = {"precision": 0.75, "recall": 0.54, "f1": 0.63}
+# Reported in README.md, "Kodning på verklig text (issue 13)" (rules, codebook 2026.2, test split).
+CLAIM_TEST = {"precision": 0.76, "recall": 0.56, "f1": 0.65}
 
 
 def test_split_option_reads_the_extra_columns(codebook):
     tune = read_gold(REAL, codebook.ids, "tune")
     test = read_gold(REAL, codebook.ids, "test")
-    assert (len(tune), len(test)) == (81, 113)
+    assert (len(tune), len(test)) == (246, 113)
     assert not {g["id"] for g in tune} & {g["id"] for g in test}
 
 
@@ -48,15 +48,18 @@ def test_eval_command_with_split_and_method(codebook):
     result = CliRunner().invoke(code, ["eval", str(REAL), "--split", "tune", "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["answers"] == 81 and data["split"] == "tune" and data["method"] == "regler"
+    assert data["answers"] == 246 and data["split"] == "tune" and data["method"] == "regler"
     args = ["eval", str(REAL), "--split", "test", "--method", "kombinerad", "--format", "json"]
     combined = json.loads(CliRunner().invoke(code, args).output)
-    assert combined["method"] == "kombinerad" and combined["micro"]["precision"] >= 0.79 - MARGIN
+    assert combined["method"] == "kombinerad" and combined["micro"]["precision"] >= 0.74 - MARGIN
 
 
 def test_new_themes_were_added_mechanically_from_missing_concept(codebook):
+    """In the first collection (rs001-rs194, labelled with codebook 2024.2) the four 2026.1 themes were
+    added only where missing_concept named them; the tune extension was labelled with 2026.1 directly."""
     with REAL.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+        rows = [r for r in csv.DictReader(handle) if int(r["id"][2:]) <= 194]
+    assert len(rows) == 194
     new = {"ideell-kapacitet", "lokaler", "upphandling", "tillit"}
     for row in rows:
         themes = set(filter(None, row["themes"].split(";")))
@@ -139,7 +142,7 @@ def test_review_shows_the_least_confident_proposal_first(coded_db):
 
 
 def test_blended_confidence_orders_the_review_better_than_the_rule_layer(codebook, nlp):
-    """README: on the test split the blended confidence separates right from wrong proposals (AUC 0.69)
+    """README: on the test split the blended confidence separates right from wrong proposals (AUC 0.72)
     far better than the rule layer's confidence (0.46)."""
     from kb.coding.combine import predict_rows
     from kb.coding.pipeline import code_texts
@@ -160,4 +163,58 @@ def test_blended_confidence_orders_the_review_better_than_the_rule_layer(codeboo
         return sum((a > b) + 0.5 * (a == b) for a in right for b in wrong) / (len(right) * len(wrong))
 
     blended, rules = auc(predict_rows(rows, codebook, "regler", nlp)), auc(code_texts(nlp, rows))
-    assert blended >= 0.69 - MARGIN and blended > rules + 0.1
+    assert blended >= 0.72 - MARGIN and blended > rules + 0.1
+
+
+def test_precision_by_confidence_band():
+    from types import SimpleNamespace
+
+    from kb.coding.evaluate import by_confidence
+
+    gold = [{"id": "1", "themes": {"tid"}}, {"id": "2", "themes": {"resurser"}}]
+
+    def coding(theme: str, confidence: float) -> dict:
+        return {"theme": theme, "confidence": confidence, "negated": False}
+
+    results = [
+        # tid twice: the theme counts once, at its best confidence (0.9)
+        SimpleNamespace(id="1", themes=[coding("tid", 0.6), coding("tid", 0.9), coding("forum", 0.7)]),
+        SimpleNamespace(id="2", themes=[coding("resurser", 0.5), coding("tid", 0.2)]),
+    ]
+    bands = {b["from"]: (b["themes"], b["correct"], b["precision"]) for b in by_confidence(gold, results)}
+    # >= 0.85: tid (right); 0.70-0.85: forum at exactly 0.70 (wrong); 0.50-0.70: resurser at 0.50 (right)
+    assert bands == {0.85: (1, 1, 1.0), 0.7: (1, 0, 0.0), 0.5: (1, 1, 1.0), 0.0: (1, 0, 0.0)}
+
+
+def test_confident_proposals_are_precise_on_unseen_text(codebook, nlp):
+    """README: on the test split, rule themes with a blended confidence >= 0.70 were right in 42 of 48
+    cases (0.88); the level 0.70 was chosen by cross-validation on the tune split (dev/cv_coding.py: 0.85)."""
+    result = evaluate_file(REAL, codebook, nlp, split="test")
+    confident = [b for b in result["by_confidence"] if b["from"] >= 0.7]
+    right, proposed = sum(b["correct"] for b in confident), sum(b["themes"] for b in confident)
+    assert proposed >= 40 and right / proposed >= 0.88 - MARGIN
+    uncertain = [b for b in result["by_confidence"] if b["from"] < 0.7]
+    assert sum(b["correct"] for b in uncertain) / sum(b["themes"] for b in uncertain) < right / proposed
+
+
+def test_eval_table_shows_the_confidence_bands(codebook):
+    result = CliRunner().invoke(code, ["eval", str(REAL), "--split", "test"])
+    assert result.exit_code == 0, result.output
+    assert "| säkerhet | föreslagna teman | rätt | precision |" in result.output
+    assert "| ≥ 0.85 |" in result.output and "| < 0.50 |" in result.output
+
+
+def test_review_under_leaves_the_confident_proposals(coded_db):
+    from kb.coding.review import run_review
+
+    confidences = [r[0] for r in coded_db.execute("SELECT confidence FROM codings WHERE negated = 0")]
+    level = sorted(confidences)[len(confidences) // 2]
+    below = sum(1 for c in confidences if c < level)
+    assert 0 < below < len(confidences)
+    out: list[str] = []
+    answers = iter(["a"] * len(confidences))
+    counts = run_review(coded_db, "anna", lambda label: next(answers), out.append, under=level)
+    assert counts["accepterade"] == below
+    assert out[0].startswith(f"{below} förslag med säkerhet under {level:.2f}")
+    accepted = [r[0] for r in coded_db.execute("SELECT confidence FROM codings WHERE status = 'accepterad'")]
+    assert accepted and max(accepted) < level
