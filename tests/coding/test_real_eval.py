@@ -26,7 +26,7 @@ CLAIM_TEST = {"precision": 0.76, "recall": 0.56, "f1": 0.65}
 def test_split_option_reads_the_extra_columns(codebook):
     tune = read_gold(REAL, codebook.ids, "tune")
     test = read_gold(REAL, codebook.ids, "test")
-    assert (len(tune), len(test)) == (246, 113)
+    assert (len(tune), len(test)) == (366, 113)
     assert not {g["id"] for g in tune} & {g["id"] for g in test}
 
 
@@ -48,7 +48,7 @@ def test_eval_command_with_split_and_method(codebook):
     result = CliRunner().invoke(code, ["eval", str(REAL), "--split", "tune", "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["answers"] == 246 and data["split"] == "tune" and data["method"] == "regler"
+    assert data["answers"] == 366 and data["split"] == "tune" and data["method"] == "regler"
     args = ["eval", str(REAL), "--split", "test", "--method", "kombinerad", "--format", "json"]
     combined = json.loads(CliRunner().invoke(code, args).output)
     assert combined["method"] == "kombinerad" and combined["micro"]["precision"] >= 0.74 - MARGIN
