@@ -112,16 +112,19 @@ def test_a_bad_option_gets_swedish_usage_chrome(path):
     )
 
 
-INT_OPTIONS = sorted(
-    (p, o.opts[0]) for p, c in RUNNABLE.items() for o in c.params
+NUMBER_OPTIONS = sorted(
+    (p, o.opts[0], "decimaltal" if isinstance(o.type, click.types.FloatParamType) else "heltal")
+    for p, c in RUNNABLE.items() for o in c.params
     if isinstance(o, click.Option) and isinstance(o.type, click.types._NumberParamTypeBase)
 )
 
 
-@pytest.mark.parametrize(("path", "option"), INT_OPTIONS, ids=lambda v: v if isinstance(v, str) else " ".join(v))
-def test_a_bad_value_gets_a_swedish_message(path, option, tmp_path):
+@pytest.mark.parametrize(
+    ("path", "option", "number"), NUMBER_OPTIONS, ids=lambda v: v if isinstance(v, str) else " ".join(v)
+)
+def test_a_bad_value_gets_a_swedish_message(path, option, number, tmp_path):
     result = run([*path, option, "tjugo", *required_args(RUNNABLE[path], tmp_path, skip=option)])
-    assert_usage_failure(result, f"Ogiltigt värde för '{option}': 'tjugo' är inte ett giltigt heltal.")
+    assert_usage_failure(result, f"Ogiltigt värde för '{option}': 'tjugo' är inte ett giltigt {number}.")
 
 
 @pytest.mark.parametrize(

@@ -211,7 +211,7 @@ def train_cmd(db_path: Path) -> None:
     default=None,
     metavar="SÄKERHET",
     help="Granska bara förslag med lägre säkerhet än detta, t.ex. 0.7: på verklig text var förslag med "
-    "säkerhet 0,70 eller mer rätt i 85-88 % av fallen (README, issue 13).",
+    "säkerhet 0,70 eller mer rätt i 86-91 % av fallen (README, issue 13).",
 )
 @db_option
 def review(coder: str, under: float | None, db_path: Path) -> None:

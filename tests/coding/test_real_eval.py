@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "tests" / "data" / "real_statements.csv"
 MARGIN = 0.05
 # Reported in README.md, "Kodning på verklig text (issue 13)" (rules, codebook 2026.2, test split).
-CLAIM_TEST = {"precision": 0.76, "recall": 0.56, "f1": 0.65}
+CLAIM_TEST = {"precision": 0.77, "recall": 0.56, "f1": 0.65}
 
 
 def test_split_option_reads_the_extra_columns(codebook):
@@ -51,7 +51,7 @@ def test_eval_command_with_split_and_method(codebook):
     assert data["answers"] == 366 and data["split"] == "tune" and data["method"] == "regler"
     args = ["eval", str(REAL), "--split", "test", "--method", "kombinerad", "--format", "json"]
     combined = json.loads(CliRunner().invoke(code, args).output)
-    assert combined["method"] == "kombinerad" and combined["micro"]["precision"] >= 0.74 - MARGIN
+    assert combined["method"] == "kombinerad" and combined["micro"]["precision"] >= 0.77 - MARGIN
 
 
 def test_new_themes_were_added_mechanically_from_missing_concept(codebook):
@@ -142,7 +142,7 @@ def test_review_shows_the_least_confident_proposal_first(coded_db):
 
 
 def test_blended_confidence_orders_the_review_better_than_the_rule_layer(codebook, nlp):
-    """README: on the test split the blended confidence separates right from wrong proposals (AUC 0.72)
+    """README: on the test split the blended confidence separates right from wrong proposals (AUC 0.75)
     far better than the rule layer's confidence (0.46)."""
     from kb.coding.combine import predict_rows
     from kb.coding.pipeline import code_texts
@@ -163,7 +163,7 @@ def test_blended_confidence_orders_the_review_better_than_the_rule_layer(codeboo
         return sum((a > b) + 0.5 * (a == b) for a in right for b in wrong) / (len(right) * len(wrong))
 
     blended, rules = auc(predict_rows(rows, codebook, "regler", nlp)), auc(code_texts(nlp, rows))
-    assert blended >= 0.72 - MARGIN and blended > rules + 0.1
+    assert blended >= 0.75 - MARGIN and blended > rules + 0.1
 
 
 def test_precision_by_confidence_band():
@@ -187,12 +187,12 @@ def test_precision_by_confidence_band():
 
 
 def test_confident_proposals_are_precise_on_unseen_text(codebook, nlp):
-    """README: on the test split, rule themes with a blended confidence >= 0.70 were right in 42 of 48
-    cases (0.88); the level 0.70 was chosen by cross-validation on the tune split (dev/cv_coding.py: 0.85)."""
+    """README: on the test split, rule themes with a blended confidence >= 0.70 were right in 40 of 44
+    cases (0.91); the level 0.70 was chosen by cross-validation on the tune split (dev/cv_coding.py: 0.86)."""
     result = evaluate_file(REAL, codebook, nlp, split="test")
     confident = [b for b in result["by_confidence"] if b["from"] >= 0.7]
     right, proposed = sum(b["correct"] for b in confident), sum(b["themes"] for b in confident)
-    assert proposed >= 40 and right / proposed >= 0.88 - MARGIN
+    assert proposed >= 40 and right / proposed >= 0.91 - MARGIN
     uncertain = [b for b in result["by_confidence"] if b["from"] < 0.7]
     assert sum(b["correct"] for b in uncertain) / sum(b["themes"] for b in uncertain) < right / proposed
 
