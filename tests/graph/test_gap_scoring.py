@@ -132,6 +132,23 @@ def test_pairs_with_an_empty_side_by_hand():
     assert p["actionability"] == pytest.approx((0.5 + 0 + 0) / 3)  # brokers d1, d2 of 4
 
 
+def test_proximity_divides_by_the_larger_goal_area():
+    """g1: d1, d2, d3; g2: everybody; g3: d2. c (d3, d4) reaches g2 (x 2, 2 * 4 >= 2 * 4), not g3 (x 0).
+
+    phi(g1, g2) = 3 / max(3, 4) = 3/4 and phi(g1, g3) = 1 / max(3, 1) = 1/3: density of c-g1 =
+    (3/4) / (3/4 + 1/3) = 9/13 (dividing by the smaller side would give 1 / (1 + 1) = 1/2).
+    """
+    inc = Incidence(departments=["d1", "d2", "d3", "d4"], categories={"c": {"d3", "d4"}},
+                    goals={"g1": {"d1", "d2", "d3"}, "g2": {"d1", "d2", "d3", "d4"}, "g3": {"d2"}}, forms={},
+                    category_form={})
+    p = score_category_goal(inc, Relevance(cell={("c", "g1"): 1}, goal={}, form={}))["c", "g1"]
+    assert p["relatedness_density"] == pytest.approx(9 / 13)
+    # x 1 (d3) of E 2 * 3 / 4 = 1.5; shortfall 1 - 1 / min(2, 3); brokers d1, d2, d4 of 4
+    assert (p["x"], p["expected"], p["shortfall"], p["broker_share"]) == (1, 1.5, 0.5, 0.75)
+    assert p["actionability"] == pytest.approx((3 / 4 + 9 / 13) / 2)
+    assert p["score"] == pytest.approx(1 * 0.5 * math.sqrt(75 / 104))
+
+
 def test_a_round_without_departments_scores_nothing_above_zero():
     """n = 0 (e.g. leaving out the only department): no expected overlap, no brokers, score 0."""
     inc = Incidence(departments=[], categories={"c": set()}, goals={"g": set()}, forms={"f": set()},
