@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from readme_figures import report  # noqa: E402
+
 from ingest.civil_forms import DIFFICULT, POSITIVE, expected_headings, load_options, parse_civil_export  # noqa: E402
 from ingest.forums import load_forums  # noqa: E402
 from ingest.reference import load_reference  # noqa: E402
@@ -104,11 +106,14 @@ def main() -> None:
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"answers {args.answers}, organisations {summary['organisations']}, parsed rows {parsed.rows}, "
               f"statements {summary['statements']}")
-        print(f"parse only                        {parse_s:7.2f} s")
-        print(f"kb ingest forms --side civilsamhalle (parse, copy, full rebuild) {ingest_s:7.2f} s wall, "
-              f"{ingest_cpu:.2f} s CPU; Python allocation peak (tracemalloc) {peak / 2**20:.0f} MiB")
-        print(f"kb gaps --type perspektiv (json, {gaps} gaps, interpreter start included) {gaps_s:7.2f} s")
-        print(f"peak RSS of this process          {rss:7.0f} MiB")
+        ingest_key, memory_key = "`kb ingest forms --side civilsamhalle` incl.", "Python allocation peak during"
+        report("parse only", parse_s, "s", "parse and validate the export only")
+        report("kb ingest forms --side civilsamhalle (parse, copy, full rebuild), wall", ingest_s, "s", ingest_key)
+        report("  the same, CPU", ingest_cpu, "s", ingest_key, index=1)
+        report("Python allocation peak during the ingest (tracemalloc)", peak / 2**20, "MiB", memory_key, digits=0)
+        report(f"kb gaps --type perspektiv (json, {gaps} gaps, interpreter start included)", gaps_s, "s",
+               "`kb gaps --type perspektiv` on the result")
+        report("peak RSS of this process", rss, "MiB", memory_key, index=1, digits=0)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -27,10 +27,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from readme_figures import report  # noqa: E402
+
 import ingest.reference  # noqa: E402
 from kb.pipeline import build, ingest_forms  # noqa: E402
 
 KB = str(Path(sys.executable).with_name("kb"))
+# --by -> (README row key, index of its median in the row's figure cell)
+DEFAULT_FIGURES = {"department": ("`kb compare --by department`", 0),
+                   **{by: ("… `--by category`", i) for i, by in enumerate(("category", "form", "goal", "theme"))}}
+NATIONAL = "national synthetic data, two rounds"  # figure cell: "fastest-slowest median by --by (max ...)"
 
 
 def wall(args: list[str], runs: int) -> tuple[float, float]:
@@ -107,15 +113,20 @@ def main() -> None:
         for by in ("department", "category", "form", "goal", "theme"):
             median, worst = wall(["compare", "--db", str(db), "--from", "2022", "--to", "2024", "--by", by,
                                   "--format", "json"], args.runs)
-            print(f"  --by {by:<11} {median:6.3f} s / {worst:6.3f} s")
+            key, index = DEFAULT_FIGURES[by]
+            report(f"  --by {by:<11} median (max {worst:.3f} s)", median, "s", key, index=index, digits=3)
         start = time.perf_counter()
         path, departments, collaborations = national(base, args.municipalities)
         print(f"\nNational synthetic data: {departments} department answers and {collaborations} collaborations "
               f"over two rounds (written in {time.perf_counter() - start:.1f} s)")
+        medians = []
         for by in ("department", "category", "form", "goal"):
             median, worst = wall(["compare", "--db", str(path), "--from", "2030", "--to", "2031", "--by", by,
                                   "--format", "json"], args.runs)
             print(f"  --by {by:<11} {median:6.3f} s / {worst:6.3f} s")
+            medians.append(median)
+        report("  fastest --by, median", min(medians), "s", NATIONAL, index=0)
+        report("  slowest --by, median", max(medians), "s", NATIONAL, index=1)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,8 @@ def test_every_key_the_bench_scripts_use_has_a_readme_figure():
     keys = []
     for script in sorted((ROOT / "bench").glob("bench_*.py")):
         source = script.read_text(encoding="utf-8")
-        keys += re.findall(r'"((?:`kb |coding 20,000 answers|national synthetic data)[^"{]*)"', source)
-    assert len(keys) >= 6
+        keys += re.findall(r'"((?:`kb |… `--by |coding 20,000 answers|national synthetic data|parse and validate'
+                           r'|Python allocation peak)[^"{]*)"', source)
+    assert len(keys) >= 12
     missing = [k for k in keys if readme_figures.readme_figure(k) is None]
     assert missing == []

@@ -46,8 +46,8 @@ def _pair_scores(
     phi = {}
     for i, g in enumerate(col_ids):
         for h in col_ids[i + 1 :]:
-            top = max(len(cols[g]), len(cols[h]))
-            phi[g, h] = phi[h, g] = len(cols[g] & cols[h]) / top if top else 0.0
+            shared = len(cols[g] & cols[h])  # > 0 only when neither side is empty
+            phi[g, h] = phi[h, g] = shared / max(len(cols[g]), len(cols[h])) if shared else 0.0
     reaches = {
         (c, h): bool(x) and x * n >= len(rows[c]) * len(cols[h])
         for c in rows
@@ -148,8 +148,8 @@ def score_goals(inc: Incidence, rel: Relevance, forums: Forums | None = None) ->
         if relevance <= 0:
             continue
         cells = {c: rel.cell.get((c, g), 0) for c in inc.categories}
-        best = max(cells.values(), default=0)
-        key_categories = [c for c, v in cells.items() if v == best and v > 0]
+        key_categories = [c for c, v in cells.items() if v > 0 and v == max(cells.values())]  # most relevant
+        key_set = set(key_categories)
         foothold = {
             d: 1.0 if d in d_g else max((cells[c] for c in partner_categories[d]), default=0) / 3
             for d in inc.departments
@@ -175,7 +175,7 @@ def score_goals(inc: Incidence, rel: Relevance, forums: Forums | None = None) ->
             "broker_list": brokers,
             "forums": covering,
             "key_categories": key_categories,
-            "key_reach": sum(1 for d in inc.departments if d not in d_g and foothold[d] * 3 >= best > 0),
+            "key_reach": sum(1 for d in inc.departments if d not in d_g and partner_categories[d] & key_set),
         }
     return result
 
