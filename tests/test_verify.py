@@ -136,3 +136,17 @@ def test_figures_without_response_rows_compare_with_nothing(built_db):
         (4, "reported_forms"): 0,
         (4, "average_collaborating"): None,
     }
+
+
+def test_an_average_is_compared_at_its_printed_precision(built_db):
+    # 52 reported forms / 9 departments = 5.78: printed without decimals that is 6, with one decimal 5.8
+    figure = "2022-t3-studieforbund-average_all"
+    built_db.execute("UPDATE published_figures SET value = 6, decimals = 0 WHERE id = ?", [figure])
+    built_db.conn.commit()
+    assert verify(built_db)["ok"]
+    built_db.execute("UPDATE published_figures SET decimals = 1 WHERE id = ?", [figure])
+    built_db.conn.commit()
+    assert discrepancies(verify(built_db)) == [
+        ("t3_average", 3, "studieforbund", "average_all", 6, 5.8),
+        ("responses_table3", 3, "studieforbund", "average_all", 6, 5.8),
+    ]
