@@ -23,7 +23,7 @@ MODULES: dict[str, list[str]] = {
     "ingest/values.py": ["tests/test_values.py"],
     "kb/graph/metrics.py": ["tests/graph/test_metrics.py", "tests/graph/test_metrics_igraph.py"],
     "kb/graph/gap_scoring.py": ["tests/graph/test_gaps.py", "tests/graph/test_gap_scoring.py"],
-    "kb/survey/verify.py": ["tests/test_verify.py"],
+    "kb/survey/verify.py": ["tests/test_verify.py", "tests/test_verify_checks.py"],
 }
 
 

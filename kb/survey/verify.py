@@ -64,7 +64,7 @@ class _Figures:
 
     def __init__(self, rows: list[dict]):
         self.by_key = {(r["table_no"], r["row_id"], r["measure"]): r for r in rows}
-        self.text = {r["id"].split("-text-", 1)[1]: r for r in rows if r["table_no"] is None}
+        self.text = {r["id"].removeprefix(f"{r['round']}-text-"): r for r in rows if r["table_no"] is None}
 
     def value(self, table_no: int, row_id: str, measure: str) -> float | None:
         row = self.by_key.get((table_no, row_id, measure))
@@ -249,9 +249,9 @@ def _response_checks(db: sqlite_utils.Database, figures: _Figures, round_: int) 
     for table_no, view, key, measures in _VIEW_CHECKS:
         computed_rows = {r[key]: r for r in db.query(f"SELECT * FROM [{view}] WHERE round = ?", [round_])}
         for measure in measures:
-            for row_id, published in figures.rows(table_no, measure).items():
-                if row_id == "kommuntotal":
-                    continue
+            published_rows = figures.rows(table_no, measure)
+            published_rows.pop("kommuntotal", None)  # a total has no response row of its own
+            for row_id, published in published_rows.items():
                 row = computed_rows.get(row_id)
                 if measure.startswith("average"):
                     exact = row and row.get(f"{measure}_exact")
@@ -273,7 +273,7 @@ def _apply_known(findings: list[Finding], known: list[dict]) -> None:
         if finding.status == DISCREPANCY:
             by_check[finding.check].append(finding)
     for entry in known:
-        bad = by_check.get(entry["check_id"] or "", [])
+        bad = by_check.get(entry["check_id"], [])
         rows = set((entry["rows"] or "").split(";")) - {""}
         matching = [
             f
