@@ -28,6 +28,9 @@ from pathlib import Path
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from readme_figures import report  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -41,6 +44,15 @@ ENDPOINTS = {
     "JSON": "/samverkan/statements.json?_shape=array&_size=100",
 }
 MODES = ("varm", "kall")
+# Where each page's figures sit in the README's measurement table: the row key, then the index (among the
+# numbers of its second cell, where the "95" of "p95" counts too) of: warm share of plain (x), warm p95,
+# cold share of plain (%), cold p95.
+README_ROWS = {
+    "tabellsida": ("`kb serve` vs plain", 0, 2, 3, 5),
+    "radsida": ("… row page", 0, 3, 6, 8),
+    "sparad fråga": ("… canned query", None, 3, 6, 8),
+    "JSON": ("… JSON endpoint", None, 3, 6, 8),
+}
 TARGET_SHARE, TARGET_P95_MS = 0.75, 500.0
 OURS = (
     "from kb.publish.serve import serve; import sys; from pathlib import Path; "
@@ -216,6 +228,14 @@ def main() -> int:
             ours, plain = results[("kb serve", key)], results[("vanlig datasette", key)]
             share = ours["rps"] / plain["rps"] if plain["rps"] else float("inf")
             print(f"{key}: kb serve klarar {share:.0%} av vanlig Datasettes genomströmning, p95 {ours['p95']:.0f} ms")
+            row, warm_share, warm_p95, cold_share, cold_p95 = README_ROWS[label]
+            if mode == "varm":
+                if warm_share is not None:
+                    report(f"  {key}, gånger vanlig Datasette", share, "x", key=row, index=warm_share, digits=1)
+                report(f"  {key}, p95", ours["p95"], "ms", key=row, index=warm_p95, digits=0)
+            else:
+                report(f"  {key}, andel av vanlig Datasette", 100 * share, "%", key=row, index=cold_share, digits=0)
+                report(f"  {key}, p95", ours["p95"], "ms", key=row, index=cold_p95, digits=0)
             if label in ("tabellsida", "radsida") and mode == "varm":
                 ok = ok and share >= TARGET_SHARE and ours["p95"] < TARGET_P95_MS
     print(

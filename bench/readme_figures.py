@@ -29,18 +29,21 @@ def table_rows(text: str | None = None) -> list[list[str]]:
     ]
 
 
-def readme_figure(key: str, index: int = 0, text: str | None = None) -> float | None:
-    """The ``index``-th number in the second cell of the first table row whose first cell contains ``key``."""
+def readme_figure(key: str, index: int = 0, text: str | None = None, column: int = 1) -> float | None:
+    """The ``index``-th number in cell ``column`` (default the second) of the first table row whose first
+    cell contains ``key``."""
     for cells in table_rows(text):
-        if len(cells) >= 2 and key in cells[0]:
-            numbers = _NUMBER.findall(cells[1])
+        if len(cells) > column and key in cells[0]:
+            numbers = _NUMBER.findall(cells[column])
             return float(numbers[index].replace(",", "")) if index < len(numbers) else None
     return None
 
 
-def report(label: str, measured: float, unit: str, key: str, index: int = 0, digits: int = 2) -> None:
+def report(
+    label: str, measured: float, unit: str, key: str, index: int = 0, digits: int = 2, column: int = 1
+) -> None:
     """Print the measured figure, the README's figure for ``key`` and measured / README."""
-    figure = readme_figure(key, index)
+    figure = readme_figure(key, index, column=column)
     if figure is None:
         note = f"README: no figure for {key!r}"
     else:

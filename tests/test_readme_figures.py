@@ -27,6 +27,13 @@ def test_figure_by_key_and_index():
     assert readme_figures.readme_figure("no such row", text=TABLE) is None
 
 
+def test_figure_from_another_column():
+    table = "| run | alone | attacked |\n| --- | --- | --- |\n| final | 42 / 392 ms | 36 / **434** ms |\n"
+    assert readme_figures.readme_figure("final", 1, text=table) == 392
+    assert readme_figures.readme_figure("final", 1, text=table, column=2) == 434
+    assert readme_figures.readme_figure("final", text=table, column=3) is None
+
+
 def test_every_key_the_bench_scripts_use_has_a_readme_figure():
     keys = []
     for script in sorted((ROOT / "bench").glob("bench_*.py")):
@@ -36,3 +43,19 @@ def test_every_key_the_bench_scripts_use_has_a_readme_figure():
     assert len(keys) >= 12
     missing = [k for k in keys if readme_figures.readme_figure(k) is None]
     assert missing == []
+
+
+def test_serve_and_soak_bench_rows_resolve_to_the_readme_figures():
+    """bench_serve and bench_hostile read several figures per README row, by position."""
+    import ast
+
+    def constant(script: str, name: str):
+        tree = ast.parse((ROOT / "bench" / script).read_text(encoding="utf-8"))
+        return next(ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
+                    and any(getattr(t, "id", None) == name for t in n.targets))
+
+    for key, *indices in constant("bench_serve.py", "README_ROWS").values():
+        assert all(readme_figures.readme_figure(key, i) is not None for i in indices if i is not None), key
+    soak = constant("bench_hostile.py", "README_ROW")
+    assert [readme_figures.readme_figure(soak, i, column=c) is not None for c in (1, 2) for i in range(3)] == [True] * 6
+    assert readme_figures.readme_figure(soak, column=3) is not None
