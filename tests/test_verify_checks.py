@@ -419,3 +419,9 @@ def test_a_tolerance_holds_at_its_total_and_fails_just_beyond():
 
     assert result_with(3)["ok"]  # differences 1 + 1 + 1 = 3
     assert not result_with(2.99)["ok"]
+
+
+def test_bounds_print_as_a_reader_writes_them():
+    from kb.survey.verify import _plain
+
+    assert (_plain(20.0), _plain(4), _plain(4.5)) == ("20", "4", "4.5")
