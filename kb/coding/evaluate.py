@@ -59,8 +59,8 @@ def score(gold: list[dict[str, Any]], predicted: dict[str, set[str]], themes: li
 CONFIDENCE_BANDS = (0.85, 0.7, 0.5, 0.0)
 
 
-def by_confidence(gold: list[dict[str, Any]], results: list[Any]) -> list[dict[str, Any]]:
-    """Precision of the predicted themes per confidence band (a theme's confidence: its best coding's)."""
+def theme_confidences(gold: list[dict[str, Any]], results: list[Any]) -> list[tuple[float, bool]]:
+    """(confidence, right) for every predicted theme; a theme's confidence is its best coding's."""
     truth = {g["id"]: g["themes"] for g in gold}
     items = []
     for r in results:
@@ -68,6 +68,12 @@ def by_confidence(gold: list[dict[str, Any]], results: list[Any]) -> list[dict[s
         for c in r.themes:
             best[c["theme"]] = max(best.get(c["theme"], 0.0), c["confidence"])
         items += [(conf, theme in truth[r.id]) for theme, conf in best.items()]
+    return items
+
+
+def by_confidence(gold: list[dict[str, Any]], results: list[Any]) -> list[dict[str, Any]]:
+    """Precision of the predicted themes per confidence band."""
+    items = theme_confidences(gold, results)
     bands, upper = [], None
     for lower in CONFIDENCE_BANDS:
         inside = [ok for conf, ok in items if conf >= lower and (upper is None or conf < upper)]
