@@ -32,6 +32,12 @@ from kb.core.paths import INGEST_DIR
 from kb.core.slug import slugify
 
 AGREEMENTS_FILE = INGEST_DIR / "data" / "agreements.yml"
+
+
+def agreements_file_in(folder: Path) -> Path:
+    """The agreements file a build of this data dir reads: its own copy, or the repository's if it has none."""
+    own = Path(folder) / AGREEMENTS_FILE.name
+    return own if own.exists() else AGREEMENTS_FILE
 AGREEMENTS_SOURCE_ID = "avtalsregister"
 
 AGREEMENT_KINDS = ("iop", "överenskommelse", "riktlinje", "avtal")

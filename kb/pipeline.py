@@ -105,7 +105,10 @@ def build(
 
 
 def _build(db_path: Path | str, exports_dir: Path, forums_file: Path = FORUMS_FILE) -> dict[str, int]:
-    return build_database(db_path, load_inputs(exports_dir, forums_file), STAGE_WRITERS)
+    from ingest.agreements import agreements_file_in
+
+    inputs = load_inputs(exports_dir, forums_file, agreements_file_in(exports_dir))
+    return build_database(db_path, inputs, STAGE_WRITERS)
 
 
 def ingest_forms(

@@ -137,3 +137,23 @@ def test_an_empty_data_dir_is_filled_from_ingest_data_and_emptied_again_on_bad_i
     assert list(data_dir.iterdir()) == [] and not (tmp_path / "x.db").exists()
     (tmp_path / "x-data").write_text("ingen mapp\n", encoding="utf-8")
     assert_usage_failure(run(["reconstruct", "--db", tmp_path / "x.db"]), "x-data (databasens datamapp) är en fil")
+
+
+def test_a_build_reads_the_agreements_of_its_data_dir(tmp_path):
+    import shutil
+
+    import sqlite_utils
+    import yaml
+
+    data_dir = tmp_path / "d"
+    shutil.copytree(ROOT / "ingest" / "data", data_dir)
+    agreements = yaml.safe_load((data_dir / "agreements.yml").read_text(encoding="utf-8"))
+    assert len(agreements) > 1
+    (data_dir / "agreements.yml").write_text(
+        yaml.safe_dump(agreements[:1], allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    db = tmp_path / "x.db"
+    result = run(["build", "--db", db, "--data-dir", data_dir])
+    assert result.exit_code == 0, result.output
+    assert [r["name"] for r in sqlite_utils.Database(db)["agreements"].rows] == [agreements[0]["name"]]
+    assert sqlite_utils.Database(DEFAULT_DB)["agreements"].count == len(agreements)
