@@ -103,12 +103,11 @@ def evaluate_file(
     ``kombinerad`` (rules plus the classifier's second opinion, see kb.coding.combine).
     """
     from kb.coding.codebook import DEFAULT_CODEBOOK, load_codebook
+    from kb.coding.combine import predict_rows
 
     codebook = codebook or load_codebook(DEFAULT_CODEBOOK)
     gold = read_gold(path, codebook.ids, split)
     rows = [(g["id"], g["text"], g["kind"]) for g in gold]
-    from kb.coding.combine import predict_rows
-
     results = predict_rows(rows, codebook, method=method, nlp=nlp)
     predicted = {r.id: r.theme_ids for r in results}
     result = score(gold, predicted, [(t.id, t.kind) for t in codebook.themes])
