@@ -9,7 +9,9 @@ from kb.coding.store import ACCEPTED, REJECTED, add_human_coding, decide, ensure
 
 VIEWS = {
     "theme_overview": ["kind", "theme_id", "label", "parent", "statements", "departments", "accepted", "proposed"],
-    "statement_themes": ["statement_id", "text", "department_id", "theme_id", "status", "coder"],
+    "statement_themes": [
+        "statement_id", "text", "department_id", "theme_id", "status", "coder", "confidence", "confidence_level"
+    ],
     "theme_cooccurrence": ["theme_a", "theme_b", "statements"],
     "theme_by_department": ["theme_id", "department_id", "department", "statements"],
 }
@@ -34,6 +36,24 @@ def test_code_database_codes_every_statement(coded_db, codebook):
         ("s6", "tid"),
     } <= got
     assert not any(sid == "s7" for sid, _ in got)
+
+
+def test_statement_themes_give_the_confidence_level(coded_db):
+    """granskad once a human accepts; otherwise säker at or above TRUSTED, osäker below (the best coding counts)."""
+    from kb.coding.store import TRUSTED
+
+    where = "statement_id = 's1' AND theme_id = 'tid' AND negated = 0"
+    ids = [r["id"] for r in coded_db.query(f"SELECT id FROM codings WHERE {where}")]
+    assert ids
+    coded_db.execute(f"UPDATE codings SET confidence = ? WHERE {where}", [TRUSTED - 0.01])
+    [row] = coded_db.query("SELECT * FROM statement_themes WHERE statement_id = 's1' AND theme_id = 'tid'")
+    assert (row["confidence"], row["confidence_level"]) == (TRUSTED - 0.01, "osäker")
+    coded_db.execute("UPDATE codings SET confidence = ? WHERE id = ?", [TRUSTED, ids[0]])
+    [row] = coded_db.query("SELECT * FROM statement_themes WHERE statement_id = 's1' AND theme_id = 'tid'")
+    assert (row["confidence"], row["confidence_level"]) == (TRUSTED, "säker")
+    decide(coded_db, ids[-1], ACCEPTED, "anna")
+    [row] = coded_db.query("SELECT * FROM statement_themes WHERE statement_id = 's1' AND theme_id = 'tid'")
+    assert row["confidence_level"] == "granskad"
 
 
 def test_negated_codings_stored_but_not_counted(coded_db):
