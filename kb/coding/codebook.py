@@ -226,6 +226,9 @@ def _theme(raw: dict, path: Path, errors: list[InputError]) -> Theme | None:
         errors.append(InputError(str(path), line, f"{where}.kind", f"ska vara en av {', '.join(KINDS)}"))
     label = _text(raw, "label", path, errors, required=True)
     definition = _text(raw, "definition", path, errors, required=True)
+    parent = raw.get("parent")
+    if parent is not None and not (isinstance(parent, str) and _ID.match(parent)):
+        errors.append(InputError(str(path), line, f"{where}.parent", f"ska vara ett övertemas id, inte {parent!r}"))
     areas = _strings(raw.get("development_areas"), path, line, f"{where}.development_areas", errors)
     for area in areas:
         if area not in DEVELOPMENT_AREAS:
@@ -273,7 +276,7 @@ def _theme(raw: dict, path: Path, errors: list[InputError]) -> Theme | None:
         id=theme_id,
         kind=kind,
         label=label,
-        parent=raw.get("parent"),
+        parent=parent,
         definition=definition,
         include=_text(raw, "include", path, errors),
         exclude=_text(raw, "exclude", path, errors),

@@ -168,5 +168,12 @@ def test_unknown_parent(tmp_path):
     assert any("okänt övertema" in e for e in _errors(tmp_path, MINIMAL + "    parent: ingen\n"))
 
 
+@pytest.mark.parametrize("value", ["[]", "{a: 1}", "3", "Inte Ett Id"])
+def test_a_parent_that_is_not_an_id_is_an_error_not_a_crash(tmp_path, value):
+    """Found by the YAML fuzzer: `parent: []` crashed with an unhashable list."""
+    errors = _errors(tmp_path, MINIMAL + f"    parent: {value}\n")
+    assert any(".parent" in e and "ska vara ett övertemas id" in e for e in errors), errors
+
+
 def test_invalid_yaml(tmp_path):
     assert any("ogiltig YAML" in e for e in _errors(tmp_path, "themes: [\n"))
