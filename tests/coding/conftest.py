@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,22 @@ def decided_db(coded_db):
     add_human_coding(coded_db, "s7", "gensvar", "anna")  # whole-statement coding
     add_human_coding(coded_db, "s5", "narhet", "bo", start=20, end=28, text="invånare")
     return coded_db
+
+
+def other_tool_qdpx(tmp_path: Path, user: str) -> Path:
+    """A minimal REFI-QDA project as another tool writes it: one coding of theme tid by `user` on s1."""
+    from kb.coding.refiqda import guid
+
+    sguid, cguid, uguid = guid("statement", "s1"), guid("theme", "tid"), "8B0A2F2E-0000-4000-8000-000000000001"
+    xml = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="x">
+ <Users><User guid="{uguid}" name="{user}"/></Users>
+ <Sources><TextSource guid="{sguid}" name="s1" plainTextPath="internal://{sguid}.txt">
+  <PlainTextSelection guid="8B0A2F2E-0000-4000-8000-000000000002" startPosition="0" endPosition="3">
+   <Coding guid="8B0A2F2E-0000-4000-8000-000000000003" creatingUser="{uguid}"><CodeRef targetGUID="{cguid}"/></Coding>
+  </PlainTextSelection></TextSource></Sources></Project>"""
+    path = tmp_path / "other.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", xml)
+        archive.writestr(f"sources/{sguid}.txt", "Tid. Det tar mycket tid att bygga relationer.")
+    return path

@@ -1,7 +1,6 @@
 """Issue 15: reviewers are stored under stable pseudonyms; their names stay in a local, git-ignored file."""
 
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,11 +10,10 @@ from click.testing import CliRunner
 from kb.coding.commands import code, import_qdpx
 from kb.coding.decisions import apply_decisions
 from kb.coding.pseudonyms import DEFAULT_MAP, is_publishable, load_map, lookup, pseudonym
-from kb.coding.refiqda import guid
 from kb.coding.store import write_codebook
 from kb.core.errors import InputErrors
 from kb.core.paths import ROOT
-from tests.coding.conftest import make_db
+from tests.coding.conftest import make_db, other_tool_qdpx
 
 
 def test_pseudonyms_are_stable_and_numbered(tmp_path):
@@ -61,26 +59,10 @@ def test_review_stores_the_pseudonym_and_agreement_accepts_the_name(tmp_path):
     assert by_name.exit_code == 0 and by_name.output == by_id.output and "granskare-1" in by_id.output
 
 
-def _qdpx_with_user(tmp_path: Path, user: str) -> Path:
-    sguid, cguid, uguid = guid("statement", "s1"), guid("theme", "tid"), "8B0A2F2E-0000-4000-8000-000000000001"
-    xml = f"""<?xml version="1.0" encoding="utf-8"?>
-<Project xmlns="urn:QDA-XML:project:1.0" name="x">
- <Users><User guid="{uguid}" name="{user}"/></Users>
- <Sources><TextSource guid="{sguid}" name="s1" plainTextPath="internal://{sguid}.txt">
-  <PlainTextSelection guid="8B0A2F2E-0000-4000-8000-000000000002" startPosition="0" endPosition="3">
-   <Coding guid="8B0A2F2E-0000-4000-8000-000000000003" creatingUser="{uguid}"><CodeRef targetGUID="{cguid}"/></Coding>
-  </PlainTextSelection></TextSource></Sources></Project>"""
-    path = tmp_path / "other.qdpx"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("project.qde", xml)
-        archive.writestr(f"sources/{sguid}.txt", "Tid. Det tar mycket tid att bygga relationer.")
-    return path
-
-
 def test_qdpx_import_pseudonymises_user_names(tmp_path, codebook):
     db_path = tmp_path / "kb.db"
     write_codebook(make_db(db_path), codebook)
-    path = _qdpx_with_user(tmp_path, "Bo Forskare")
+    path = other_tool_qdpx(tmp_path, "Bo Forskare")
     result = CliRunner().invoke(import_qdpx, [str(path), "--db", str(db_path)])
     assert result.exit_code == 0, result.output
     dump = "\n".join(sqlite_utils.Database(db_path).conn.iterdump())

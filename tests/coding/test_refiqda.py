@@ -11,7 +11,7 @@ from kb.coding.refiqda import export_qdc, export_qdpx, guid
 from kb.coding.refiqda_import import import_qdpx
 from kb.coding.store import decide, ensure_coding_schema, write_codebook
 from kb.core.errors import InputErrors
-from tests.coding.conftest import XSD_DIR, make_db
+from tests.coding.conftest import XSD_DIR, make_db, other_tool_qdpx
 
 
 def schema(name):
@@ -105,18 +105,7 @@ def test_a_selection_outside_the_text_is_an_error(decided_db, tmp_path, codebook
 def test_import_from_other_tool(db, tmp_path, codebook):
     """A minimal project as another tool writes it: codings become accepted human codings."""
     write_codebook(db, codebook)
-    sguid, cguid, uguid = guid("statement", "s1"), guid("theme", "tid"), "8B0A2F2E-0000-4000-8000-000000000001"
-    xml = f"""<?xml version="1.0" encoding="utf-8"?>
-<Project xmlns="urn:QDA-XML:project:1.0" name="x">
- <Users><User guid="{uguid}" name="forskare"/></Users>
- <Sources><TextSource guid="{sguid}" name="s1" plainTextPath="internal://{sguid}.txt">
-  <PlainTextSelection guid="8B0A2F2E-0000-4000-8000-000000000002" startPosition="0" endPosition="3">
-   <Coding guid="8B0A2F2E-0000-4000-8000-000000000003" creatingUser="{uguid}"><CodeRef targetGUID="{cguid}"/></Coding>
-  </PlainTextSelection></TextSource></Sources></Project>"""
-    path = tmp_path / "other.qdpx"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("project.qde", xml)
-        archive.writestr(f"sources/{sguid}.txt", "Tid. Det tar mycket tid att bygga relationer.")
+    path = other_tool_qdpx(tmp_path, "forskare")
     assert import_qdpx(db, path)["codings"] == 1
     [row] = db.query("SELECT * FROM codings")
     assert (row["coder"], row["status"], row["text"], row["start"], row["end"]) == (
